@@ -1,0 +1,160 @@
+//! The awsQuery form encoding: `Action=AssumeRole&Version=2011-06-15&RoleArn=...`.
+//!
+//! Lists are sent as `Tags.member.1.Key=...`, `TransitiveTagKeys.member.1=...`;
+//! an empty list as `Name=`; nested structures as `TaskPolicyArn.arn=...`.
+//! Values are percent-encoded with the RFC 3986 unreserved set, as SigV4 expects.
+//!
+//! # Example
+//!
+//! ```
+//! use sts_core::query::{QueryWriter, parse_form};
+//!
+//! let mut w = QueryWriter::new("AssumeRole");
+//! w.param("RoleSessionName", "build #7");
+//! w.list_item("Tags", 1, Some("Key"), "team");
+//! let body = w.finish();
+//! assert_eq!(body, "Action=AssumeRole&Version=2011-06-15&RoleSessionName=build%20%237&Tags.member.1.Key=team");
+//! assert_eq!(parse_form(&body)[2], ("RoleSessionName".to_owned(), "build #7".to_owned()));
+//! ```
+
+use std::fmt::Write as _;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// The API version every STS request carries.
+pub const API_VERSION: &str = "2011-06-15";
+
+/// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - _ . ~`.
+const QUERY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Builds an awsQuery form body.
+#[derive(Debug, Clone)]
+pub struct QueryWriter {
+    buf: String,
+}
+
+impl QueryWriter {
+    /// Starts a body for `action` with the STS API version.
+    pub fn new(action: &str) -> Self {
+        Self::with_capacity(action, 64)
+    }
+
+    /// Like [`new`](Self::new), reserving room for `capacity` more bytes.
+    pub fn with_capacity(action: &str, capacity: usize) -> Self {
+        let mut buf = String::with_capacity(action.len() + 28 + capacity);
+        buf.push_str("Action=");
+        buf.extend(utf8_percent_encode(action, QUERY_ENCODE));
+        buf.push_str("&Version=");
+        buf.push_str(API_VERSION);
+        Self { buf }
+    }
+
+    fn key(&mut self, key: &str) {
+        self.buf.push('&');
+        self.buf.extend(utf8_percent_encode(key, QUERY_ENCODE));
+        self.buf.push('=');
+    }
+
+    fn value(&mut self, value: &str) {
+        self.buf.extend(utf8_percent_encode(value, QUERY_ENCODE));
+    }
+
+    /// Adds `key=value`.
+    pub fn param(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.value(value);
+    }
+
+    /// Adds `key=<decimal value>`.
+    pub fn param_int(&mut self, key: &str, value: i64) {
+        self.key(key);
+        let _ = write!(self.buf, "{value}");
+    }
+
+    /// Adds `key=` (how awsQuery sends an empty list).
+    pub fn empty(&mut self, key: &str) {
+        self.key(key);
+    }
+
+    /// Adds `list.member.<index>=value`, or `list.member.<index>.<field>=value`
+    /// when `field` is given. `index` starts at 1.
+    pub fn list_item(&mut self, list: &str, index: usize, field: Option<&str>, value: &str) {
+        self.buf.push('&');
+        self.buf.extend(utf8_percent_encode(list, QUERY_ENCODE));
+        let _ = write!(self.buf, ".member.{index}");
+        if let Some(field) = field {
+            self.buf.push('.');
+            self.buf.extend(utf8_percent_encode(field, QUERY_ENCODE));
+        }
+        self.buf.push('=');
+        self.value(value);
+    }
+
+    /// The encoded body.
+    pub fn finish(self) -> String {
+        self.buf
+    }
+}
+
+/// Decodes a form body into its key/value pairs, in order.
+///
+/// `+` decodes to a space (as HTML forms and botocore send it); invalid UTF-8
+/// after percent-decoding is replaced with U+FFFD.
+pub fn parse_form(body: &str) -> Vec<(String, String)> {
+    body.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode_component(k), decode_component(v))
+        })
+        .collect()
+}
+
+fn decode_component(s: &str) -> String {
+    let spaced = s.replace('+', " ");
+    percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_and_unicode() {
+        let mut w = QueryWriter::new("GetFederationToken");
+        w.param("Policy", "{\"a\":\"*\"} ~._-+/=&é");
+        let body = w.finish();
+        assert_eq!(
+            body,
+            "Action=GetFederationToken&Version=2011-06-15&Policy=%7B%22a%22%3A%22%2A%22%7D%20~._-%2B%2F%3D%26%C3%A9"
+        );
+        assert_eq!(parse_form(&body)[2].1, "{\"a\":\"*\"} ~._-+/=&é");
+    }
+
+    #[test]
+    fn lists_ints_and_empty() {
+        let mut w = QueryWriter::new("X");
+        w.list_item("TransitiveTagKeys", 2, None, "a b");
+        w.param_int("DurationSeconds", -5);
+        w.empty("PolicyArns");
+        assert_eq!(
+            w.finish(),
+            "Action=X&Version=2011-06-15&TransitiveTagKeys.member.2=a%20b&DurationSeconds=-5&PolicyArns="
+        );
+    }
+
+    #[test]
+    fn parse_form_handles_plus_and_missing_equals() {
+        let pairs = parse_form("a=1+2&b&c=%7e&&d=");
+        let expect = [("a", "1 2"), ("b", ""), ("c", "~"), ("d", "")];
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, expect);
+    }
+}
