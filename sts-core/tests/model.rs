@@ -271,8 +271,23 @@ fn every_operation_encodes_its_action_and_members() {
 
 #[test]
 fn operations_know_their_name_and_signing() {
-    assert!(AssumeRole::SIGNED && GetCallerIdentity::SIGNED && AssumeRoot::SIGNED);
-    assert!(!AssumeRoleWithSAML::SIGNED && !AssumeRoleWithWebIdentity::SIGNED);
+    let signed = [
+        (AssumeRole::NAME, AssumeRole::SIGNED),
+        (AssumeRoleWithSAML::NAME, AssumeRoleWithSAML::SIGNED),
+        (AssumeRoleWithWebIdentity::NAME, AssumeRoleWithWebIdentity::SIGNED),
+        (AssumeRoot::NAME, AssumeRoot::SIGNED),
+        (GetCallerIdentity::NAME, GetCallerIdentity::SIGNED),
+        (GetWebIdentityToken::NAME, GetWebIdentityToken::SIGNED),
+    ];
+    let expected = [
+        ("AssumeRole", true),
+        ("AssumeRoleWithSAML", false),
+        ("AssumeRoleWithWebIdentity", false),
+        ("AssumeRoot", true),
+        ("GetCallerIdentity", true),
+        ("GetWebIdentityToken", true),
+    ];
+    assert_eq!(signed, expected);
     assert_eq!(OPERATION_NAMES.len(), 11);
     assert_eq!(AssumeRoleWithSAML::META.name, "AssumeRoleWithSAML");
 }
