@@ -45,11 +45,17 @@ impl QueryWriter {
 
     /// Like [`new`](Self::new), reserving room for `capacity` more bytes.
     pub fn with_capacity(action: &str, capacity: usize) -> Self {
-        let mut buf = String::with_capacity(action.len() + 28 + capacity);
+        Self::for_api(action, API_VERSION, capacity)
+    }
+
+    /// A body for `action` of another awsQuery API `version` (used by the
+    /// protocol conformance tests, whose services are not STS).
+    pub fn for_api(action: &str, version: &str, capacity: usize) -> Self {
+        let mut buf = String::with_capacity(action.len() + version.len() + 18 + capacity);
         buf.push_str("Action=");
         buf.extend(utf8_percent_encode(action, QUERY_ENCODE));
         buf.push_str("&Version=");
-        buf.push_str(API_VERSION);
+        buf.extend(utf8_percent_encode(version, QUERY_ENCODE));
         Self { buf }
     }
 

@@ -47,7 +47,17 @@ pub struct XmlReader<'a> {
 impl<'a> XmlReader<'a> {
     /// A reader over `body`.
     pub fn new(body: &'a str) -> Self {
-        let mut reader = Reader::from_str(body);
+        Self::over(body.as_bytes())
+    }
+
+    /// A reader over `body`; bytes that are not UTF-8 are reported as malformed
+    /// XML where the parser meets them.
+    pub fn from_bytes(body: &'a [u8]) -> Self {
+        Self::over(body)
+    }
+
+    fn over(body: &'a [u8]) -> Self {
+        let mut reader = Reader::from_reader(body);
         let config = reader.config_mut();
         config.check_end_names = true;
         config.trim_text(false);
@@ -55,16 +65,6 @@ impl<'a> XmlReader<'a> {
             reader,
             depth: 0,
             entered_empty: false,
-        }
-    }
-
-    /// A reader over `body`, which must be UTF-8.
-    pub fn from_bytes(body: &'a [u8]) -> Result<Self, DecodeError> {
-        match std::str::from_utf8(body) {
-            Ok(s) => Ok(Self::new(s)),
-            Err(e) => {
-                Err(DecodeError::new("document", "body is not UTF-8").at(e.valid_up_to() as u64))
-            }
         }
     }
 
@@ -330,7 +330,7 @@ pub trait DecodeResult: Sized + Default {
 /// An `<ErrorResponse>` (sent with a 200, which some proxies do) becomes the
 /// service error it describes.
 pub fn decode_response<O: DecodeResult>(body: &[u8]) -> Result<O, Error> {
-    let mut r = XmlReader::from_bytes(body)?;
+    let mut r = XmlReader::from_bytes(body);
     let root = r.root(&[O::RESPONSE, "ErrorResponse", "Response"])?;
     if root != O::RESPONSE {
         return Err(parse_error_response(body, None)?.into());
@@ -361,7 +361,7 @@ fn in_element(e: DecodeError, element: &'static str) -> DecodeError {
 /// the `<ErrorResponse><Errors><Error>...` variant, and EC2's
 /// `<Response><Errors><Error>...</Errors><RequestID/>`, whatever the Content-Type.
 pub fn parse_error_response(body: &[u8], status: Option<u16>) -> Result<ServiceError, DecodeError> {
-    let mut r = XmlReader::from_bytes(body)?;
+    let mut r = XmlReader::from_bytes(body);
     r.root(&["ErrorResponse", "Response"])?;
     let mut parts = ErrorParts::default();
     while let Some(field) = r.next_field(&["Error", "Errors", "RequestId", "RequestID"])? {

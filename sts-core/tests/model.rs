@@ -274,7 +274,10 @@ fn operations_know_their_name_and_signing() {
     let signed = [
         (AssumeRole::NAME, AssumeRole::SIGNED),
         (AssumeRoleWithSAML::NAME, AssumeRoleWithSAML::SIGNED),
-        (AssumeRoleWithWebIdentity::NAME, AssumeRoleWithWebIdentity::SIGNED),
+        (
+            AssumeRoleWithWebIdentity::NAME,
+            AssumeRoleWithWebIdentity::SIGNED,
+        ),
         (AssumeRoot::NAME, AssumeRoot::SIGNED),
         (GetCallerIdentity::NAME, GetCallerIdentity::SIGNED),
         (GetWebIdentityToken::NAME, GetWebIdentityToken::SIGNED),
