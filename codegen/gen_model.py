@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -613,9 +614,14 @@ pub(crate) fn decode_credentials(r: &mut XmlReader<'_>) -> Result<Credentials, D
         mod.append("pub const OPERATION_NAMES: &[&str] = &[" + ", ".join(f'"{o}"' for o in ops) + "];\n")
         files["mod.rs"] = "".join(mod)
         os.makedirs(out_dir, exist_ok=True)
+        paths = []
         for name, text in files.items():
-            with open(os.path.join(out_dir, name), "w") as fh:
+            path = os.path.join(out_dir, name)
+            with open(path, "w") as fh:
                 fh.write(text)
+            paths.append(path)
+        # Format as `cargo fmt` would, so the committed files and a fresh run agree.
+        subprocess.run(["rustfmt", "--edition", "2024", *paths], check=True)
 
 
 def main():

@@ -5,7 +5,7 @@
 //!   unit struct implementing [`Operation`](operation::Operation).
 //! - [`query`]: the awsQuery form encoding of requests.
 //! - [`xml`]: decoding of responses and error responses with `quick-xml`.
-//! - [`error`]: the one public [`Error`](error::Error) type, and its causes.
+//! - [`error`]: the one public [`Error`] type, and its causes.
 //!
 //! This crate has no tokio, no tower and no HTTP client: it is what the layers
 //! of `sts-layers` and the client of `sts-client` are built on.
