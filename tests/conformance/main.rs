@@ -4,6 +4,7 @@
 //! is set (as `.ci/run` does), in which case they fail.
 #![allow(clippy::unwrap_used, clippy::print_stderr, missing_docs)]
 
+mod endpoints;
 mod protocol;
 mod requests;
 mod responses;
