@@ -303,16 +303,19 @@ pub fn resolve(params: &EndpointParams) -> Result<Endpoint, EndpointError> {
     let region = params.region.as_deref();
 
     // Rule 1: the legacy global endpoint.
-    if params.use_global_endpoint && params.endpoint.is_none() {
-        if let Some(region) = region {
-            let p = partition(region);
-            if !params.use_fips && !params.use_dual_stack {
-                if LEGACY_GLOBAL_REGIONS.contains(&region) {
-                    return Ok(at(GLOBAL_URL.to_owned(), "us-east-1"));
-                }
-                return Ok(at(format!("https://sts.{region}.{}", p.dns_suffix), region));
-            }
+    if params.use_global_endpoint
+        && params.endpoint.is_none()
+        && !params.use_fips
+        && !params.use_dual_stack
+        && let Some(region) = region
+    {
+        if LEGACY_GLOBAL_REGIONS.contains(&region) {
+            return Ok(at(GLOBAL_URL.to_owned(), "us-east-1"));
         }
+        return Ok(at(
+            format!("https://sts.{region}.{}", partition(region).dns_suffix),
+            region,
+        ));
     }
 
     // Rule 2: a custom endpoint.
