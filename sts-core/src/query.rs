@@ -40,7 +40,7 @@ pub struct QueryWriter {
 impl QueryWriter {
     /// Starts a body for `action` with the STS API version.
     pub fn new(action: &str) -> Self {
-        Self::with_capacity(action, 64)
+        Self::with_capacity(action, 256)
     }
 
     /// Like [`new`](Self::new), reserving room for `capacity` more bytes.
