@@ -8,6 +8,7 @@ mod endpoints;
 mod protocol;
 mod requests;
 mod responses;
+mod sigv4;
 
 use std::path::PathBuf;
 
