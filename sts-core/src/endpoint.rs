@@ -483,6 +483,16 @@ mod tests {
     }
 
     #[test]
+    fn endpoint_errors_classify_as_construction_through_a_box() {
+        let boxed: crate::error::BoxError =
+            Box::new(resolve(&EndpointParams::default()).unwrap_err());
+        assert_eq!(
+            crate::Error::from_boxed(boxed).kind(),
+            crate::ErrorKind::Construction
+        );
+    }
+
+    #[test]
     fn region_patterns() {
         assert_eq!(partition("us-gov-west-1").name, "aws-us-gov");
         assert_eq!(partition("us-iso-west-7").name, "aws-iso");

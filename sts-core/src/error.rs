@@ -212,7 +212,12 @@ fn classify_ref(e: &(dyn StdError + 'static)) -> Option<(ErrorKind, bool, bool)>
             }
         )*};
     }
-    try_types!(ServiceError, ValidationError, DecodeError);
+    try_types!(
+        ServiceError,
+        ValidationError,
+        DecodeError,
+        crate::endpoint::EndpointError
+    );
     if let Some(classified) = e.downcast_ref::<Error>() {
         return Some((
             classified.kind(),

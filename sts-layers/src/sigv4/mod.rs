@@ -46,9 +46,11 @@ impl fmt::Display for SigningError {
 
 impl std::error::Error for SigningError {}
 
-impl sts_core::error::Classify for SigningError {
-    fn error_kind(&self) -> sts_core::ErrorKind {
-        sts_core::ErrorKind::Signing
+/// Errors from outside `sts-core` reach users through `sts_core::Error`, of kind
+/// [`Signing`](sts_core::ErrorKind::Signing) here.
+impl From<SigningError> for sts_core::Error {
+    fn from(e: SigningError) -> Self {
+        sts_core::Error::new(sts_core::ErrorKind::Signing, e)
     }
 }
 
@@ -94,4 +96,17 @@ pub fn sign_request<B: AsRef<[u8]>>(
     let (instructions, _signature) = sign(signable, &params).map_err(error)?.into_parts();
     instructions.apply_to_request_http1x(request);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signing_errors_keep_their_kind_through_a_box() {
+        let boxed: sts_core::error::BoxError = Box::new(sts_core::Error::from(error("bad header")));
+        let err = sts_core::Error::from_boxed(boxed);
+        assert_eq!(err.kind(), sts_core::ErrorKind::Signing);
+        assert!(err.find_source::<SigningError>().is_some());
+    }
 }
