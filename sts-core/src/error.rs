@@ -30,6 +30,7 @@
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 /// A boxed, thread-safe error: the error type of tower layers.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -63,7 +64,7 @@ impl ErrorKind {
             ErrorKind::Construction => "failed to construct request",
             ErrorKind::Credentials => "failed to load credentials",
             ErrorKind::Signing => "failed to sign request",
-            ErrorKind::Timeout => "operation timed out",
+            ErrorKind::Timeout => "request timed out",
             ErrorKind::Dispatch => "failed to dispatch request",
             ErrorKind::Response => "failed to read response",
             ErrorKind::Service => "service error",
@@ -214,6 +215,7 @@ fn classify_ref(e: &(dyn StdError + 'static)) -> Option<(ErrorKind, bool, bool)>
     }
     try_types!(
         ServiceError,
+        StatusError,
         ValidationError,
         DecodeError,
         crate::endpoint::EndpointError
@@ -579,6 +581,7 @@ pub struct ServiceError {
     error_type: Option<String>,
     request_id: Option<String>,
     status: Option<u16>,
+    retry_after: Option<Duration>,
 }
 
 impl ServiceError {
@@ -592,6 +595,7 @@ impl ServiceError {
             error_type: None,
             request_id: None,
             status: None,
+            retry_after: None,
         }
     }
 
@@ -621,6 +625,18 @@ impl ServiceError {
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
+    }
+
+    /// Sets the delay the service asked for (`Retry-After`, `x-amz-retry-after`).
+    #[must_use]
+    pub fn with_retry_after(mut self, delay: Duration) -> Self {
+        self.retry_after = Some(delay);
+        self
+    }
+
+    /// The delay the service asked callers to wait before retrying, if it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 
     /// The code as sent (`AccessDenied`, `MalformedPolicyDocument`, ...).
@@ -702,3 +718,72 @@ impl fmt::Display for ServiceError {
 }
 
 impl StdError for ServiceError {}
+
+/// A non-2xx response whose body is not an STS error document (a proxy's HTML
+/// page, an empty 503, a truncated body).
+///
+/// Classified by status alone: 500, 502, 503, 504 are retryable, 429 is throttling.
+#[derive(Debug)]
+pub struct StatusError {
+    status: u16,
+    retry_after: Option<Duration>,
+    cause: DecodeError,
+}
+
+impl StatusError {
+    /// A response with `status` whose body could not be read as an error document.
+    pub fn new(status: u16, cause: DecodeError) -> Self {
+        Self {
+            status,
+            retry_after: None,
+            cause,
+        }
+    }
+
+    /// Sets the delay the server asked for.
+    #[must_use]
+    pub fn with_retry_after(mut self, delay: Duration) -> Self {
+        self.retry_after = Some(delay);
+        self
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The delay the server asked callers to wait before retrying, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {} with a body that is not an STS error",
+            self.status
+        )
+    }
+}
+
+impl StdError for StatusError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.cause)
+    }
+}
+
+impl Classify for StatusError {
+    fn error_kind(&self) -> ErrorKind {
+        ErrorKind::Response
+    }
+
+    fn is_retryable(&self) -> bool {
+        matches!(self.status, 429 | 500 | 502 | 503 | 504)
+    }
+
+    fn is_throttling(&self) -> bool {
+        self.status == 429
+    }
+}

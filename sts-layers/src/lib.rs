@@ -1,10 +1,66 @@
 //! tower layers for the AWS Security Token Service.
 //!
-//! This crate is being built: today it holds the SigV4 signing step
-//! ([`sigv4::sign_request`]), checked against botocore's STS signing vectors.
-//! The layers themselves (signing, endpoint, retry, timeouts, headers, tracing,
-//! body limit, decode) follow.
+//! Each module is one layer (its `Layer`, its `Service`, and its named
+//! `ResponseFuture` where it needs one); [`stack`] assembles them into the one
+//! HTTP-level service shared by all operations, and [`operation`] is the thin
+//! typed edge that turns an operation's input into a request and the response
+//! into its output.
+//!
+//! | module | layer | does |
+//! |---|---|---|
+//! | [`endpoint`] | `ResolveEndpointLayer` | URI and signing region from the STS rule set |
+//! | [`trace`] | `TraceLayer` | a span per operation and per attempt |
+//! | [`timeout`] | `TimeoutLayer` | per attempt and per operation |
+//! | [`headers`] | `SdkHeadersLayer` | user-agent, invocation id, attempt, content type |
+//! | [`retry`] | `StandardRetryLayer` | standard mode: backoff, token bucket, classification |
+//! | [`deserialize`] | `DeserializeResponseLayer` | error responses to typed errors, clock skew |
+//! | [`sigv4`] | `SigV4Layer` | SigV4 with async credentials |
+//! | [`body`] | `CollectBodyLayer` | response body with a size limit |
+//!
+//! # Example
+//!
+//! ```
+//! use aws_credential_types::{Credentials, provider::SharedCredentialsProvider};
+//! use bytes::Bytes;
+//! use http_body_util::Full;
+//! use sts_core::endpoint::EndpointParams;
+//! use sts_core::model::{GetCallerIdentity, GetCallerIdentityInput};
+//! use sts_layers::operation::OperationService;
+//! use sts_layers::stack::StackBuilder;
+//! use tower::{ServiceExt, service_fn};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), sts_core::Error> {
+//! // Any tower service can be the transport; this one answers every call.
+//! let transport = service_fn(|req: http::Request<Full<Bytes>>| async move {
+//!     assert!(req.headers().contains_key("authorization"));
+//!     let body = "<GetCallerIdentityResponse><GetCallerIdentityResult>\
+//!         <Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+//!     Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(Bytes::from(body))))
+//! });
+//! let http = StackBuilder::new(&EndpointParams::new("eu-west-1"))?
+//!     .credentials(SharedCredentialsProvider::new(Credentials::new("AKIDEXAMPLE", "secret", None, None, "example")))
+//!     .build(transport);
+//! let who_am_i = OperationService::<GetCallerIdentity, _>::new(http);
+//! let output = who_am_i.oneshot(GetCallerIdentityInput::default()).await?;
+//! assert_eq!(output.account.as_deref(), Some("123456789012"));
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod body;
+pub mod deserialize;
+pub mod endpoint;
+pub mod headers;
+pub mod operation;
+pub mod retry;
+pub mod settings;
 pub mod sigv4;
+pub mod stack;
+pub mod timeout;
+pub mod trace;
+
+pub use settings::SettingError;
+pub use sts_core::error::BoxError;

@@ -1,112 +1,201 @@
-//! SigV4 signing of STS requests with the `aws-sigv4` crate.
+//! SigV4 signing as a tower layer.
 //!
-//! STS is signed with service name `sts`, the signature in headers, and no
-//! `x-amz-content-sha256` header (as botocore and the AWS SDKs send it);
-//! temporary credentials add `X-Amz-Security-Token`.
+//! [`SigV4`] resolves credentials from an async
+//! [`ProvideCredentials`](aws_credential_types::provider::ProvideCredentials)
+//! provider, signs the request for the [`SigningRegion`] the endpoint layer put in
+//! its extensions, then calls the inner service. Requests whose
+//! [`OperationMeta`] says `signed: false` (AssumeRoleWithSAML,
+//! AssumeRoleWithWebIdentity) go through untouched, without asking for
+//! credentials.
+//!
+//! The signing time is the local clock corrected by a shared [`ClockSkew`]; the
+//! [`deserialize`](crate::deserialize) layer updates it when STS says the clock is
+//! off, so that the retry signs with the server's time.
 //!
 //! # Example
 //!
 //! ```
-//! use std::time::{Duration, UNIX_EPOCH};
-//! use aws_credential_types::Credentials;
-//! use sts_layers::sigv4::sign_request;
+//! use aws_credential_types::{Credentials, provider::SharedCredentialsProvider};
+//! use bytes::Bytes;
+//! use sts_layers::sigv4::{SigV4Layer, SigningRegion};
+//! use tower::{ServiceBuilder, ServiceExt, service_fn};
 //!
-//! let mut req = http::Request::post("https://sts.eu-west-1.amazonaws.com/")
-//!     .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
-//!     .body(b"Action=GetCallerIdentity&Version=2011-06-15".to_vec())?;
-//! let creds = Credentials::new("AKIDEXAMPLE", "secret", None, None, "example");
-//! sign_request(&mut req, &creds, "eu-west-1", UNIX_EPOCH + Duration::from_secs(1_440_938_160))?;
-//! let auth = req.headers()["authorization"].to_str()?;
-//! assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/sts/aws4_request"));
-//! assert!(!format!("{req:?}").contains("secret"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), sts_core::error::BoxError> {
+//! let creds = SharedCredentialsProvider::new(Credentials::new("AKIDEXAMPLE", "secret", None, None, "example"));
+//! let svc = ServiceBuilder::new()
+//!     .layer(SigV4Layer::new(creds))
+//!     .service(service_fn(|req: http::Request<Bytes>| async move {
+//!         // The transport sees the signed request.
+//!         assert!(req.headers().contains_key("authorization"));
+//!         Ok::<_, sts_core::error::BoxError>(http::Response::new(Bytes::new()))
+//!     }));
+//! let mut req = http::Request::new(Bytes::from_static(b"Action=GetCallerIdentity&Version=2011-06-15"));
+//! *req.method_mut() = http::Method::POST;
+//! *req.uri_mut() = "https://sts.us-east-1.amazonaws.com/".parse()?;
+//! req.extensions_mut().insert(SigningRegion::new("us-east-1"));
+//! svc.oneshot(req).await?;
+//! # Ok(())
+//! # }
 //! ```
 
-use std::fmt;
+pub mod future;
+mod sign;
+mod skew;
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::SystemTime;
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4::SigningParams;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use bytes::Bytes;
+use sts_core::error::BoxError;
+use sts_core::operation::OperationMeta;
+use tower::{Layer, Service};
 
-/// The signing name of STS.
-pub const SIGNING_NAME: &str = "sts";
+use self::future::ResponseFuture;
+pub use self::sign::{SIGNING_NAME, SigningError, sign_request};
+pub use self::skew::{CLOCK_SKEW_CODES, ClockSkew, ClockSkewCorrected};
 
-/// The request could not be signed.
-#[derive(Debug)]
-pub struct SigningError {
-    message: String,
-}
+/// The region a request is signed for; put in the request's extensions by the
+/// [`endpoint`](crate::endpoint) layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningRegion(Arc<str>);
 
-impl fmt::Display for SigningError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "failed to sign request: {}", self.message)
+impl SigningRegion {
+    /// A signing region.
+    pub fn new(region: impl Into<Arc<str>>) -> Self {
+        Self(region.into())
+    }
+
+    /// The region name.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-impl std::error::Error for SigningError {}
+/// Where the signing time comes from; the system clock unless a test fixes it.
+pub type TimeSource = fn() -> SystemTime;
 
-/// Errors from outside `sts-core` reach users through `sts_core::Error`, of kind
-/// [`Signing`](sts_core::ErrorKind::Signing) here.
-impl From<SigningError> for sts_core::Error {
-    fn from(e: SigningError) -> Self {
-        sts_core::Error::new(sts_core::ErrorKind::Signing, e)
+/// Signs each request with SigV4, then calls the inner service.
+///
+/// # Clone
+///
+/// Clones share the credentials provider and the clock skew.
+#[derive(Debug, Clone)]
+pub struct SigV4<S> {
+    inner: S,
+    config: SigV4Layer,
+}
+
+impl<S> SigV4<S> {
+    /// Wraps `inner`.
+    pub fn new(inner: S, config: SigV4Layer) -> Self {
+        Self { inner, config }
+    }
+
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
     }
 }
 
-fn error(message: impl fmt::Display) -> SigningError {
-    SigningError {
-        message: message.to_string(),
+impl<S> Service<http::Request<Bytes>> for SigV4<S>
+where
+    S: Service<http::Request<Bytes>> + Clone,
+    S::Error: Into<BoxError>,
+{
+    type Response = S::Response;
+    type Error = BoxError;
+    type Future = ResponseFuture<S>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, req: http::Request<Bytes>) -> Self::Future {
+        let signed = req
+            .extensions()
+            .get::<OperationMeta>()
+            .is_none_or(|meta| meta.signed);
+        if !signed {
+            return ResponseFuture::called(self.inner.call(req));
+        }
+        // The ready service goes into the future; a clone stays for next time.
+        let clone = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, clone);
+        let Some(provider) = self.config.credentials.clone() else {
+            return ResponseFuture::failed(sts_core::Error::new(
+                sts_core::ErrorKind::Credentials,
+                "no credentials provider is configured, and the operation is signed",
+            ));
+        };
+        let credentials = Box::pin(async move { provider.provide_credentials().await });
+        ResponseFuture::resolving(credentials, ready, req, self.config.clone())
     }
 }
 
-/// Signs `request` in place for `region` at `time`: adds `x-amz-date`,
-/// `authorization` and, for temporary credentials, `x-amz-security-token`.
-pub fn sign_request<B: AsRef<[u8]>>(
-    request: &mut http::Request<B>,
-    credentials: &Credentials,
-    region: &str,
-    time: SystemTime,
-) -> Result<(), SigningError> {
-    let identity = credentials.clone().into();
-    let params = SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(SIGNING_NAME)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(error)?
-        .into();
-    let mut headers = Vec::with_capacity(request.headers().len());
-    for (name, value) in request.headers() {
-        let value = value
-            .to_str()
-            .map_err(|_| error(format!("header {name} is not visible ASCII")))?;
-        headers.push((name.as_str(), value));
-    }
-    let uri = request.uri().to_string();
-    let signable = SignableRequest::new(
-        request.method().as_str(),
-        uri,
-        headers.into_iter(),
-        SignableBody::Bytes(request.body().as_ref()),
-    )
-    .map_err(error)?;
-    let (instructions, _signature) = sign(signable, &params).map_err(error)?.into_parts();
-    instructions.apply_to_request_http1x(request);
-    Ok(())
+/// Applies [`SigV4`]: the credentials provider, the clock skew, the time source.
+#[derive(Debug, Clone)]
+pub struct SigV4Layer {
+    credentials: Option<SharedCredentialsProvider>,
+    clock_skew: ClockSkew,
+    time_source: TimeSource,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl SigV4Layer {
+    /// Signs with credentials from `provider`.
+    pub fn new(provider: SharedCredentialsProvider) -> Self {
+        Self {
+            credentials: Some(provider),
+            clock_skew: ClockSkew::new(),
+            time_source: SystemTime::now,
+        }
+    }
 
-    #[test]
-    fn signing_errors_keep_their_kind_through_a_box() {
-        let boxed: sts_core::error::BoxError = Box::new(sts_core::Error::from(error("bad header")));
-        let err = sts_core::Error::from_boxed(boxed);
-        assert_eq!(err.kind(), sts_core::ErrorKind::Signing);
-        assert!(err.find_source::<SigningError>().is_some());
+    /// Signs nothing: unsigned operations go through, signed ones fail with a
+    /// [`Credentials`](sts_core::ErrorKind::Credentials) error.
+    pub fn without_credentials() -> Self {
+        Self {
+            credentials: None,
+            clock_skew: ClockSkew::new(),
+            time_source: SystemTime::now,
+        }
+    }
+
+    /// Shares `skew` with the layer that detects skew errors.
+    #[must_use]
+    pub fn clock_skew(mut self, skew: ClockSkew) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Takes the time from `source` (tests use a fixed time).
+    #[must_use]
+    pub fn time_source(mut self, source: TimeSource) -> Self {
+        self.time_source = source;
+        self
+    }
+
+    pub(crate) fn signing_time(&self) -> SystemTime {
+        self.clock_skew.apply((self.time_source)())
+    }
+}
+
+impl<S> Layer<S> for SigV4Layer {
+    type Service = SigV4<S>;
+
+    fn layer(&self, inner: S) -> SigV4<S> {
+        SigV4::new(inner, self.clone())
     }
 }

@@ -1,0 +1,304 @@
+//! The one HTTP-level stack shared by all operations, assembled and boxed once.
+//!
+//! ```text
+//!   ResolveEndpoint        URI + SigningRegion, resolved when the stack is built
+//!   Trace (operation)      span sts.operation
+//!   [operation layers]     yours: once per operation, before retry
+//!   Timeout (operation)    the whole operation, retries included
+//!   SdkHeaders             user-agent, amz-sdk-invocation-id, amz-sdk-request
+//!   Retry                  standard policy, token bucket shared by clones
+//!     Timeout (attempt)
+//!     Trace (attempt)      span sts.attempt
+//!     DeserializeResponse  non-2xx -> ServiceError / StatusError; clock skew
+//!     [before signing]     yours: per attempt, headers you add here are signed
+//!     SigV4                async credentials, skipped for unsigned operations
+//!     [after signing]      yours: per attempt, sees the signed request
+//!     CollectBody          Full<Bytes> out, body collected under a size limit in
+//!   transport              any Service<http::Request<Full<Bytes>>>
+//! ```
+//!
+//! The result is an [`HttpService`]: one nameable type whatever the transport
+//! and the layers. User layers are boxed only where some are given.
+//!
+//! # The transport contract
+//!
+//! A transport is any `tower::Service<http::Request<Full<Bytes>>>` that is
+//! `Clone + Send + Sync + 'static`, whose future is `Send`, whose response is
+//! an `http::Response<B>` with `B: http_body::Body<Data = Bytes> + Send`, and
+//! whose errors convert into [`BoxError`]. It receives absolute-form URIs
+//! (`https://sts.eu-west-1.amazonaws.com/`), signed headers it must send as
+//! they are, and should fail (not hang) when the peer goes away: the attempt
+//! timeout is the only bound on a transport that never answers. Its errors are
+//! treated as connection errors and retried.
+//!
+//! # Example
+//!
+//! See the [crate documentation](crate).
+
+use std::time::Duration;
+
+use aws_credential_types::provider::SharedCredentialsProvider;
+use bytes::Bytes;
+use http_body_util::Full;
+use sts_core::endpoint::EndpointParams;
+use sts_core::error::BoxError;
+use tower::retry::RetryLayer;
+use tower::util::{BoxCloneSyncService, BoxCloneSyncServiceLayer, Either};
+use tower::{Layer, Service};
+
+use crate::body::{CollectBody, DEFAULT_BODY_LIMIT};
+use crate::deserialize::DeserializeResponseLayer;
+use crate::endpoint::ResolveEndpointLayer;
+use crate::headers::SdkHeadersLayer;
+use crate::retry::{RetryConfig, StandardPolicy, TokenBucket};
+use crate::sigv4::{ClockSkew, SigV4Layer, TimeSource};
+use crate::timeout::TimeoutLayer;
+use crate::trace::TraceLayer;
+
+/// The HTTP-level service every operation goes through.
+pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, BoxError>;
+
+/// A user layer inserted into the stack, boxed.
+pub type HttpLayer =
+    BoxCloneSyncServiceLayer<HttpService, http::Request<Bytes>, http::Response<Bytes>, BoxError>;
+
+/// Assembles the stack.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct StackBuilder {
+    endpoint: ResolveEndpointLayer,
+    credentials: Option<SharedCredentialsProvider>,
+    retry: RetryConfig,
+    bucket: TokenBucket,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    body_limit: usize,
+    clock_skew: ClockSkew,
+    time_source: Option<TimeSource>,
+    headers: SdkHeadersLayer,
+    operation_layers: Vec<HttpLayer>,
+    before_signing: Vec<HttpLayer>,
+    after_signing: Vec<HttpLayer>,
+}
+
+impl StackBuilder {
+    /// A stack for the endpoint `params` resolve to; fails as resolution does.
+    pub fn new(params: &EndpointParams) -> Result<Self, sts_core::Error> {
+        Ok(Self::with_endpoint(ResolveEndpointLayer::new(params)?))
+    }
+
+    /// A stack for an endpoint resolved already.
+    pub fn with_endpoint(endpoint: ResolveEndpointLayer) -> Self {
+        Self {
+            endpoint,
+            credentials: None,
+            retry: RetryConfig::standard(),
+            bucket: TokenBucket::default(),
+            attempt_timeout: None,
+            operation_timeout: None,
+            body_limit: DEFAULT_BODY_LIMIT,
+            clock_skew: ClockSkew::new(),
+            time_source: None,
+            headers: SdkHeadersLayer::new(3),
+            operation_layers: Vec::new(),
+            before_signing: Vec::new(),
+            after_signing: Vec::new(),
+        }
+    }
+
+    /// Signs with credentials from `provider` (without one, only the unsigned
+    /// operations work).
+    pub fn credentials(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// The retry settings.
+    pub fn retry(mut self, config: RetryConfig) -> Self {
+        self.retry = config;
+        self
+    }
+
+    /// Shares `bucket` (a client shares one across its operations).
+    pub fn token_bucket(mut self, bucket: TokenBucket) -> Self {
+        self.bucket = bucket;
+        self
+    }
+
+    /// Bounds each attempt (`None`: no bound).
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Bounds the whole operation, retries included (`None`: no bound).
+    pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.operation_timeout = timeout;
+        self
+    }
+
+    /// Refuses response bodies over `bytes` (default [`DEFAULT_BODY_LIMIT`]).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Shares `skew` (a client shares one across its operations).
+    pub fn clock_skew(mut self, skew: ClockSkew) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Signs with the time from `source` (tests).
+    pub fn time_source(mut self, source: TimeSource) -> Self {
+        self.time_source = Some(source);
+        self
+    }
+
+    /// Sends `user-agent: sts-tower/<version> <suffix>`.
+    pub fn user_agent_suffix(mut self, suffix: &str) -> Result<Self, crate::SettingError> {
+        self.headers = self.headers.user_agent_suffix(suffix)?;
+        Ok(self)
+    }
+
+    /// Adds a layer that sees each operation once, before retry (its URI set,
+    /// not signed). The first added is the outermost.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<HttpService> + Send + Sync + 'static,
+        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+    {
+        self.operation_layers.push(HttpLayer::new(layer));
+        self
+    }
+
+    /// Adds a layer that sees each attempt before it is signed: headers it adds
+    /// are signed.
+    pub fn layer_before_signing<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<HttpService> + Send + Sync + 'static,
+        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+    {
+        self.before_signing.push(HttpLayer::new(layer));
+        self
+    }
+
+    /// Adds a layer that sees each signed attempt and its raw response, next to
+    /// the transport (where a recorder or a fault injector goes).
+    pub fn layer_after_signing<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<HttpService> + Send + Sync + 'static,
+        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+    {
+        self.after_signing.push(HttpLayer::new(layer));
+        self
+    }
+
+    /// The shared token bucket.
+    pub fn bucket(&self) -> &TokenBucket {
+        &self.bucket
+    }
+
+    /// Builds the stack over `transport` with the standard retry policy.
+    pub fn build<T, B>(self, transport: T) -> HttpService
+    where
+        T: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        T::Future: Send + 'static,
+        T::Error: Into<BoxError>,
+        B: http_body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        let policy = StandardPolicy::new(self.retry, self.bucket.clone());
+        self.build_with_policy(transport, policy)
+    }
+
+    /// Builds the stack over `transport` with a retry policy of your own (or the
+    /// standard one wrapped).
+    pub fn build_with_policy<T, B, P>(self, transport: T, policy: P) -> HttpService
+    where
+        T: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        T::Future: Send + 'static,
+        T::Error: Into<BoxError>,
+        B: http_body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+        P: tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        P::Future: Send + 'static,
+    {
+        let mut sigv4 = match self.credentials {
+            Some(provider) => SigV4Layer::new(provider),
+            None => SigV4Layer::without_credentials(),
+        }
+        .clock_skew(self.clock_skew.clone());
+        if let Some(source) = self.time_source {
+            sigv4 = sigv4.time_source(source);
+        }
+        let headers = self.headers.with_max_attempts(self.retry.attempts());
+
+        let svc = CollectBody::new(transport, self.body_limit);
+        let svc = segment(svc, &self.after_signing);
+        let svc = sigv4.layer(svc);
+        let svc = segment(svc, &self.before_signing);
+        let svc = DeserializeResponseLayer::new()
+            .clock_skew(self.clock_skew)
+            .layer(svc);
+        let svc = TraceLayer::attempt().layer(svc);
+        let svc = TimeoutLayer::attempt(self.attempt_timeout).layer(svc);
+        let svc = RetryLayer::new(policy).layer(svc);
+        let svc = headers.layer(svc);
+        let svc = TimeoutLayer::operation(self.operation_timeout).layer(svc);
+        let svc = segment(svc, &self.operation_layers);
+        let svc = TraceLayer::operation().layer(svc);
+        let svc = self.endpoint.layer(svc);
+        HttpService::new(svc)
+    }
+}
+
+/// `svc` itself when no layers are given (no box, no extra allocation per
+/// call), else `svc` boxed and wrapped in them, the first outermost.
+fn segment<S>(svc: S, layers: &[HttpLayer]) -> Either<S, HttpService>
+where
+    S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    if layers.is_empty() {
+        return Either::Left(svc);
+    }
+    let boxed = layers
+        .iter()
+        .rev()
+        .fold(HttpService::new(svc), |inner, layer| layer.layer(inner));
+    Either::Right(boxed)
+}
