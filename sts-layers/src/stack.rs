@@ -258,7 +258,7 @@ impl StackBuilder {
             None => SigV4Layer::without_credentials(),
         }
         .clock_skew(self.clock_skew.clone());
-        if let Some(source) = self.time_source {
+        if let Some(source) = self.time_source.clone() {
             sigv4 = sigv4.time_source(source);
         }
         let headers = self.headers.with_max_attempts(self.retry.attempts());

@@ -54,7 +54,7 @@ use sts_core::operation::OperationMeta;
 use tower::{Layer, Service};
 
 use self::future::ResponseFuture;
-pub use self::sign::{SIGNING_NAME, SigningError, sign_request};
+pub use self::sign::{SIGNING_NAME, SigningConfig, SigningError, sign_request, sign_request_with};
 pub use self::skew::{CLOCK_SKEW_CODES, ClockSkew, ClockSkewCorrected};
 
 /// The region a request is signed for; put in the request's extensions by the
@@ -74,8 +74,47 @@ impl SigningRegion {
     }
 }
 
-/// Where the signing time comes from; the system clock unless a test fixes it.
-pub type TimeSource = fn() -> SystemTime;
+/// Where the signing time comes from: the system clock, or a fixed time in tests.
+///
+/// # Clone
+///
+/// Clones share the function.
+#[derive(Clone)]
+pub struct TimeSource(Arc<dyn Fn() -> SystemTime + Send + Sync>);
+
+impl TimeSource {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self::new(SystemTime::now)
+    }
+
+    /// Always `time`.
+    pub fn fixed(time: SystemTime) -> Self {
+        Self::new(move || time)
+    }
+
+    /// Any function of no arguments.
+    pub fn new(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    /// The time now, by this source.
+    pub fn now(&self) -> SystemTime {
+        (self.0)()
+    }
+}
+
+impl Default for TimeSource {
+    fn default() -> Self {
+        Self::system()
+    }
+}
+
+impl std::fmt::Debug for TimeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TimeSource")
+    }
+}
 
 /// Signs each request with SigV4, then calls the inner service.
 ///
@@ -159,7 +198,7 @@ impl SigV4Layer {
         Self {
             credentials: Some(provider),
             clock_skew: ClockSkew::new(),
-            time_source: SystemTime::now,
+            time_source: TimeSource::system(),
         }
     }
 
@@ -169,7 +208,7 @@ impl SigV4Layer {
         Self {
             credentials: None,
             clock_skew: ClockSkew::new(),
-            time_source: SystemTime::now,
+            time_source: TimeSource::system(),
         }
     }
 
@@ -188,7 +227,7 @@ impl SigV4Layer {
     }
 
     pub(crate) fn signing_time(&self) -> SystemTime {
-        self.clock_skew.apply((self.time_source)())
+        self.clock_skew.apply(self.time_source.now())
     }
 }
 

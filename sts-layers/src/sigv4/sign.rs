@@ -4,7 +4,9 @@ use std::fmt;
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::http_request::{
+    PayloadChecksumKind, SessionTokenMode, SignableBody, SignableRequest, SigningSettings, sign,
+};
 use aws_sigv4::sign::v4::SigningParams;
 
 /// The signing name of STS.
@@ -68,13 +70,54 @@ pub fn sign_request<B: AsRef<[u8]>>(
     region: &str,
     time: SystemTime,
 ) -> Result<(), SigningError> {
+    let config = SigningConfig {
+        region,
+        service: SIGNING_NAME,
+        time,
+        sign_session_token: true,
+        content_sha256_header: false,
+    };
+    sign_request_with(request, credentials, &config)
+}
+
+/// The parameters of [`sign_request_with`].
+#[derive(Debug, Clone, Copy)]
+pub struct SigningConfig<'a> {
+    /// The region in the credential scope.
+    pub region: &'a str,
+    /// The service in the credential scope (`sts`).
+    pub service: &'a str,
+    /// The signing time.
+    pub time: SystemTime,
+    /// Whether `X-Amz-Security-Token` is part of the signature (true for STS;
+    /// false adds it after signing, as some services require).
+    pub sign_session_token: bool,
+    /// Whether to send (and sign) `x-amz-content-sha256` (false for STS, as the
+    /// AWS SDKs send it).
+    pub content_sha256_header: bool,
+}
+
+/// [`sign_request`] for any service name and session-token mode (the SigV4 test
+/// suite signs for service `service`).
+pub fn sign_request_with<B: AsRef<[u8]>>(
+    request: &mut http::Request<B>,
+    credentials: &Credentials,
+    config: &SigningConfig<'_>,
+) -> Result<(), SigningError> {
     let identity = credentials.clone().into();
+    let mut settings = SigningSettings::default();
+    if !config.sign_session_token {
+        settings.session_token_mode = SessionTokenMode::Exclude;
+    }
+    if config.content_sha256_header {
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
     let params = SigningParams::builder()
         .identity(&identity)
-        .region(region)
-        .name(SIGNING_NAME)
-        .time(time)
-        .settings(SigningSettings::default())
+        .region(config.region)
+        .name(config.service)
+        .time(config.time)
+        .settings(settings)
         .build()
         .map_err(error)?
         .into();
