@@ -1,0 +1,489 @@
+//! The whole stack assembled over a mock transport: for every operation, what
+//! reaches the transport (URI, headers, signature, body) and what comes back;
+//! then retry, clock skew, user layers and timeouts through the assembled stack.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use sts_core::endpoint::EndpointParams;
+use sts_core::model::*;
+use sts_core::operation::Operation;
+use sts_layers::BoxError;
+use sts_layers::operation::OperationService;
+use sts_layers::retry::RetryConfig;
+use sts_layers::sigv4::{ClockSkew, TimeSource, sign_request};
+use sts_layers::stack::{HttpService, StackBuilder};
+use tower::{ServiceExt, service_fn};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
+/// 2015-08-30T12:36:00Z, the SigV4 suite's time.
+const FIXED: u64 = 1_440_938_160;
+
+type Seen = Arc<Mutex<Vec<http::Request<Bytes>>>>;
+type Reply = Arc<dyn Fn(usize, &http::Request<Bytes>) -> http::Response<Bytes> + Send + Sync>;
+
+/// A transport that records each request (body collected) and answers with
+/// `reply(index, request)`.
+fn transport(
+    reply: Reply,
+) -> (
+    impl tower::Service<
+        http::Request<Full<Bytes>>,
+        Response = http::Response<Full<Bytes>>,
+        Error = BoxError,
+        Future: Send,
+    > + Clone
+    + Send
+    + Sync
+    + 'static,
+    Seen,
+) {
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    let svc = service_fn(move |req: http::Request<Full<Bytes>>| {
+        let log = log.clone();
+        let reply = reply.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let body = body.collect().await?.to_bytes();
+            let req = http::Request::from_parts(parts, body);
+            let index = {
+                let mut log = log.lock().unwrap();
+                log.push(req.clone_for_test());
+                log.len() - 1
+            };
+            Ok::<_, BoxError>(reply(index, &req).map(Full::new))
+        }
+    });
+    (svc, seen)
+}
+
+trait CloneForTest {
+    fn clone_for_test(&self) -> Self;
+}
+
+impl CloneForTest for http::Request<Bytes> {
+    fn clone_for_test(&self) -> Self {
+        let mut out = http::Request::new(self.body().clone());
+        *out.method_mut() = self.method().clone();
+        *out.uri_mut() = self.uri().clone();
+        *out.headers_mut() = self.headers().clone();
+        out
+    }
+}
+
+fn success(name: &str) -> http::Response<Bytes> {
+    let body = format!(
+        "<{name}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><{name}Result/>\
+         <ResponseMetadata><RequestId>req-{name}</RequestId></ResponseMetadata></{name}Response>"
+    );
+    http::Response::new(Bytes::from(body))
+}
+
+fn error(status: u16, code: &str, headers: &[(&str, String)]) -> http::Response<Bytes> {
+    let body = format!(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>m</Message></Error>\
+         <RequestId>err-1</RequestId></ErrorResponse>"
+    );
+    let mut resp = http::Response::new(Bytes::from(body));
+    *resp.status_mut() = http::StatusCode::from_u16(status).unwrap();
+    for (k, v) in headers {
+        resp.headers_mut().insert(
+            http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    resp
+}
+
+fn credentials() -> Credentials {
+    Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        Some("session-token".into()),
+        None,
+        "test",
+    )
+}
+
+fn builder(region: &str) -> StackBuilder {
+    StackBuilder::new(&EndpointParams::new(region))
+        .unwrap()
+        .credentials(SharedCredentialsProvider::new(credentials()))
+        .time_source(TimeSource::fixed(UNIX_EPOCH + Duration::from_secs(FIXED)))
+        .retry(
+            RetryConfig::standard()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(2)),
+        )
+}
+
+/// Sends `input` through the stack and checks everything the transport saw.
+async fn check_operation<O: Operation>(input: O::Input) {
+    let (transport, seen) = transport(Arc::new(|_, _| success(O::NAME)));
+    let http = builder("eu-west-1").build(transport);
+    let output = OperationService::<O, _>::new(http)
+        .oneshot(input.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e:#}", O::NAME));
+    assert!(
+        format!("{output:?}").contains(&format!("req-{}", O::NAME)),
+        "{}: request id decoded",
+        O::NAME
+    );
+
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "{}", O::NAME);
+    let req = &seen[0];
+    assert_eq!(req.method(), http::Method::POST);
+    assert_eq!(req.uri(), "https://sts.eu-west-1.amazonaws.com/");
+    assert_eq!(req.body().as_ref(), O::encode(&input).as_bytes());
+    assert!(
+        req.body()
+            .starts_with(format!("Action={}&Version=2011-06-15", O::NAME).as_bytes())
+    );
+    let h = req.headers();
+    assert_eq!(
+        h["content-type"],
+        "application/x-www-form-urlencoded; charset=utf-8"
+    );
+    assert!(h["user-agent"].to_str().unwrap().starts_with("sts-tower/"));
+    assert_eq!(h["amz-sdk-request"], "attempt=1; max=3");
+    assert_eq!(h["amz-sdk-invocation-id"].len(), 36);
+    if O::SIGNED {
+        assert_eq!(h["x-amz-date"], "20150830T123600Z");
+        assert_eq!(h["x-amz-security-token"], "session-token");
+        // Signing the same request again gives the same signature.
+        let mut again = req.clone_for_test();
+        for name in ["authorization", "x-amz-date", "x-amz-security-token"] {
+            again.headers_mut().remove(name);
+        }
+        sign_request(
+            &mut again,
+            &credentials(),
+            "eu-west-1",
+            UNIX_EPOCH + Duration::from_secs(FIXED),
+        )
+        .unwrap();
+        assert_eq!(
+            h["authorization"],
+            again.headers()["authorization"],
+            "{}",
+            O::NAME
+        );
+        let auth = h["authorization"].to_str().unwrap();
+        assert!(auth.contains("/20150830/eu-west-1/sts/aws4_request"));
+        assert!(auth.contains("amz-sdk-invocation-id;amz-sdk-request;content-type;host"));
+    } else {
+        for name in ["authorization", "x-amz-date", "x-amz-security-token"] {
+            assert!(!h.contains_key(name), "{} sent {name}", O::NAME);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_reaches_the_transport_signed_or_not_as_the_model_says() {
+    check_operation::<AssumeRole>(
+        AssumeRoleInput::builder()
+            .role_arn(ROLE)
+            .role_session_name("session")
+            .add_tag(Tag::new("team", "a b"))
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<AssumeRoleWithSAML>(
+        AssumeRoleWithSAMLInput::builder()
+            .role_arn(ROLE)
+            .principal_arn("arn:aws:iam::123456789012:saml-provider/idp")
+            .saml_assertion("PHNhbWw+")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<AssumeRoleWithWebIdentity>(
+        AssumeRoleWithWebIdentityInput::builder()
+            .role_arn(ROLE)
+            .role_session_name("web")
+            .web_identity_token("eyJ0.e30.sig")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<AssumeRoot>(
+        AssumeRootInput::builder()
+            .target_principal("111122223333")
+            .task_policy_arn("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<DecodeAuthorizationMessage>(
+        DecodeAuthorizationMessageInput::builder()
+            .encoded_message("abc+/=")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<GetAccessKeyInfo>(
+        GetAccessKeyInfoInput::builder()
+            .access_key_id("AKIAIOSFODNN7EXAMPLE")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<GetCallerIdentity>(GetCallerIdentityInput::default()).await;
+    check_operation::<GetDelegatedAccessToken>(
+        GetDelegatedAccessTokenInput::builder()
+            .trade_in_token("tok")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<GetFederationToken>(
+        GetFederationTokenInput::builder()
+            .name("Bob")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    check_operation::<GetSessionToken>(GetSessionTokenInput::default()).await;
+    check_operation::<GetWebIdentityToken>(
+        GetWebIdentityTokenInput::builder()
+            .audience(["https://a.example"])
+            .signing_algorithm("RS256")
+            .build()
+            .unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn invalid_input_never_reaches_the_transport() {
+    let (transport, seen) = transport(Arc::new(|_, _| success("AssumeRole")));
+    let http = builder("eu-west-1").build(transport);
+    let input = AssumeRoleInput::builder()
+        .role_arn(ROLE)
+        .role_session_name("has space")
+        .build_unchecked();
+    let err = OperationService::<AssumeRole, _>::new(http)
+        .oneshot(input)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), sts_core::ErrorKind::Validation);
+    assert_eq!(err.validation_error().unwrap().member(), "RoleSessionName");
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_503_is_retried_with_the_same_invocation_id_and_a_fresh_signature() {
+    let (transport, seen) = transport(Arc::new(|i, _| {
+        if i == 0 {
+            error(503, "ServiceUnavailable", &[])
+        } else {
+            success("GetCallerIdentity")
+        }
+    }));
+    let http = builder("us-east-1").build(transport);
+    OperationService::<GetCallerIdentity, _>::new(http)
+        .oneshot(GetCallerIdentityInput::default())
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    let (a, b) = (seen[0].headers(), seen[1].headers());
+    assert_eq!(a["amz-sdk-invocation-id"], b["amz-sdk-invocation-id"]);
+    assert_eq!(a["amz-sdk-request"], "attempt=1; max=3");
+    assert_eq!(b["amz-sdk-request"], "attempt=2; max=3");
+    // amz-sdk-request is signed, so the second signature differs.
+    assert_ne!(a["authorization"], b["authorization"]);
+}
+
+#[tokio::test]
+async fn access_denied_is_sent_once_and_keeps_its_code_and_request_id() {
+    let (transport, seen) = transport(Arc::new(|_, _| error(403, "AccessDenied", &[])));
+    let http = builder("us-east-1").build(transport);
+    let err = OperationService::<GetSessionToken, _>::new(http)
+        .oneshot(GetSessionTokenInput::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), sts_core::ErrorKind::Service);
+    assert_eq!(err.code(), Some("AccessDenied"));
+    assert_eq!(err.request_id(), Some("err-1"));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+fn amz_date_to_system_time(v: &http::HeaderValue) -> SystemTime {
+    let s = v.to_str().unwrap();
+    let rfc3339 = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &s[0..4],
+        &s[4..6],
+        &s[6..8],
+        &s[9..11],
+        &s[11..13],
+        &s[13..15]
+    );
+    sts_core::xml::parse_timestamp(&rfc3339).unwrap()
+}
+
+#[tokio::test]
+async fn a_clock_skew_error_is_retried_with_the_server_time() {
+    let server_ahead = Duration::from_secs(2 * 3600);
+    let (transport, seen) = transport(Arc::new(move |i, _| {
+        if i == 0 {
+            let date = httpdate::fmt_http_date(SystemTime::now() + server_ahead);
+            error(403, "SignatureDoesNotMatch", &[("date", date)])
+        } else {
+            success("GetCallerIdentity")
+        }
+    }));
+    let skew = ClockSkew::new();
+    let http = StackBuilder::new(&EndpointParams::new("us-east-1"))
+        .unwrap()
+        .credentials(SharedCredentialsProvider::new(credentials()))
+        .clock_skew(skew.clone())
+        .retry(RetryConfig::standard().initial_backoff(Duration::from_millis(1)))
+        .build(transport);
+    OperationService::<GetCallerIdentity, _>::new(http)
+        .oneshot(GetCallerIdentityInput::default())
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    let first = amz_date_to_system_time(&seen[0].headers()["x-amz-date"]);
+    let second = amz_date_to_system_time(&seen[1].headers()["x-amz-date"]);
+    let moved = second.duration_since(first).unwrap();
+    assert!(
+        moved > server_ahead - Duration::from_secs(5)
+            && moved < server_ahead + Duration::from_secs(5),
+        "{moved:?}"
+    );
+    assert!((skew.offset_millis() - 7_200_000).abs() < 5_000);
+}
+
+#[tokio::test]
+async fn a_real_signature_error_is_not_retried() {
+    let (transport, seen) = transport(Arc::new(|_, _| {
+        let date = httpdate::fmt_http_date(SystemTime::now());
+        error(403, "SignatureDoesNotMatch", &[("date", date)])
+    }));
+    let http = builder("us-east-1").build(transport);
+    let err = OperationService::<GetCallerIdentity, _>::new(http)
+        .oneshot(GetCallerIdentityInput::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+/// A user layer that adds a header, as a tower `Layer<HttpService>`.
+#[derive(Clone)]
+struct AddHeader(&'static str);
+
+impl tower::Layer<HttpService> for AddHeader {
+    type Service = HttpService;
+
+    fn layer(&self, inner: HttpService) -> HttpService {
+        let name = self.0;
+        HttpService::new(tower::util::MapRequest::new(
+            inner,
+            move |mut req: http::Request<Bytes>| {
+                req.headers_mut()
+                    .insert(name, http::HeaderValue::from_static("1"));
+                req
+            },
+        ))
+    }
+}
+
+#[tokio::test]
+async fn user_layers_sit_where_their_names_say() {
+    let seen_after_signing: Arc<Mutex<Vec<bool>>> = Arc::default();
+    let flag = seen_after_signing.clone();
+    let (transport, seen) = transport(Arc::new(|_, _| success("GetCallerIdentity")));
+    let http = builder("us-east-1")
+        .layer(AddHeader("x-op-layer"))
+        .layer_before_signing(AddHeader("x-before-signing"))
+        .layer_after_signing(tower::layer::layer_fn(move |inner: HttpService| {
+            let flag = flag.clone();
+            HttpService::new(tower::util::MapRequest::new(
+                inner,
+                move |req: http::Request<Bytes>| {
+                    flag.lock()
+                        .unwrap()
+                        .push(req.headers().contains_key("authorization"));
+                    req
+                },
+            ))
+        }))
+        .layer_after_signing(AddHeader("x-after-signing"))
+        .build(transport);
+    OperationService::<GetCallerIdentity, _>::new(http)
+        .oneshot(GetCallerIdentityInput::default())
+        .await
+        .unwrap();
+    assert_eq!(*seen_after_signing.lock().unwrap(), [true]);
+    let seen = seen.lock().unwrap();
+    let h = seen[0].headers();
+    let auth = h["authorization"].to_str().unwrap();
+    // Headers added before signing are signed; after signing, not.
+    assert!(auth.contains("x-before-signing"), "{auth}");
+    assert!(auth.contains("x-op-layer"), "{auth}");
+    assert!(!auth.contains("x-after-signing"), "{auth}");
+    assert!(h.contains_key("x-after-signing"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_operation_timeout_bounds_a_transport_that_never_answers() {
+    let never = service_fn(|_req: http::Request<Full<Bytes>>| async {
+        std::future::pending::<Result<http::Response<Full<Bytes>>, BoxError>>().await
+    });
+    let http = builder("us-east-1")
+        .attempt_timeout(Some(Duration::from_secs(2)))
+        .operation_timeout(Some(Duration::from_secs(3)))
+        .build(never);
+    let start = tokio::time::Instant::now();
+    let err = OperationService::<GetCallerIdentity, _>::new(http)
+        .oneshot(GetCallerIdentityInput::default())
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout());
+    assert_eq!(start.elapsed(), Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn signed_operations_without_credentials_fail_before_sending() {
+    let (transport, seen) = transport(Arc::new(|_, _| success("GetCallerIdentity")));
+    let http = StackBuilder::new(&EndpointParams::new("us-east-1"))
+        .unwrap()
+        .build(transport);
+    let err = OperationService::<GetCallerIdentity, _>::new(http.clone())
+        .oneshot(GetCallerIdentityInput::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), sts_core::ErrorKind::Credentials);
+    assert!(!err.is_retryable());
+    assert!(seen.lock().unwrap().is_empty());
+    // Unsigned operations still work.
+    let (transport, _) = self::transport(Arc::new(|_, _| success("AssumeRoleWithWebIdentity")));
+    let http = StackBuilder::new(&EndpointParams::new("us-east-1"))
+        .unwrap()
+        .build(transport);
+    OperationService::<AssumeRoleWithWebIdentity, _>::new(http)
+        .oneshot(
+            AssumeRoleWithWebIdentityInput::builder()
+                .role_arn(ROLE)
+                .role_session_name("web")
+                .web_identity_token("eyJ0.e30.sig")
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+}
