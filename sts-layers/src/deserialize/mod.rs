@@ -6,7 +6,7 @@
 //! [`ServiceError`] (with the status, the request id, and the `Retry-After` /
 //! `x-amz-retry-after` delay); a body that is not one becomes a [`StatusError`]
 //! classified by status alone. A clock-skew error (see
-//! [`CLOCK_SKEW_CODES`](crate::sigv4::CLOCK_SKEW_CODES)) whose `Date` header is
+//! [`CLOCK_SKEW_CODES`]) whose `Date` header is
 //! more than a minute from the corrected local clock updates the shared
 //! [`ClockSkew`] and is wrapped in [`ClockSkewCorrected`], which the retry policy
 //! retries: the next attempt is signed with the server's time.

@@ -3,7 +3,7 @@
 //!
 //! It validates the input (nothing is sent if that fails), encodes it as an
 //! awsQuery form, marks the request with the operation's
-//! [`OperationMeta`], calls the HTTP service, and decodes a 2xx body into
+//! [`OperationMeta`](sts_core::operation::OperationMeta), calls the HTTP service, and decodes a 2xx body into
 //! `O::Output`. Every error comes out as one [`sts_core::Error`]. This is the
 //! only part generic over the operation, and it is thin.
 //!
@@ -44,7 +44,7 @@ use tower::{Layer, Service};
 use crate::headers::FORM_CONTENT_TYPE;
 
 /// Builds the HTTP request for `input` of operation `O`: `POST /`, the form body,
-/// the content type, and the [`OperationMeta`](sts_core::operation::OperationMeta)
+/// the content type, and the [`OperationMeta`](sts_core::operation::OperationMeta)(sts_core::operation::OperationMeta)
 /// extension. The URI is set by the endpoint layer.
 pub fn encode_request<O: Operation>(input: &O::Input) -> http::Request<Bytes> {
     let mut req = http::Request::new(Bytes::from(O::encode(input)));

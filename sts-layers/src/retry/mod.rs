@@ -12,7 +12,7 @@
 //!   unless replaced.
 //!
 //! The policy also rewrites `amz-sdk-request: attempt=n; max=m` and the
-//! [`Attempt`](crate::headers::Attempt) extension for each retry. Signing and
+//! [`Attempt`] extension for each retry. Signing and
 //! error decoding sit inside retry, so each attempt is signed afresh and the
 //! classifier sees typed errors.
 //!

@@ -1,7 +1,7 @@
 //! SigV4 signing as a tower layer.
 //!
 //! [`SigV4`] resolves credentials from an async
-//! [`ProvideCredentials`](aws_credential_types::provider::ProvideCredentials)
+//! [`ProvideCredentials`]
 //! provider, signs the request for the [`SigningRegion`] the endpoint layer put in
 //! its extensions, then calls the inner service. Requests whose
 //! [`OperationMeta`] says `signed: false` (AssumeRoleWithSAML,

@@ -4,7 +4,7 @@
 //! cost) and the error says which timeout fired, so that the retry classifier
 //! retries an attempt timeout and never an operation timeout. The error is an
 //! [`sts_core::Error`] of kind [`Timeout`](sts_core::ErrorKind::Timeout) whose
-//! source is an [`Elapsed`](error::Elapsed).
+//! source is an [`Elapsed`].
 //!
 //! # Example
 //!
