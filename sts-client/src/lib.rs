@@ -1,1 +1,47 @@
-//! placeholder
+//! An AWS Security Token Service client over the `sts-layers` tower stack.
+//!
+//! [`StsClient`] holds one boxed HTTP-level stack (see `sts_layers::stack`),
+//! shared by all operations and all clones: one retry token bucket, one clock
+//! skew, one transport. Each operation is a method (`client.assume_role(input)`)
+//! and a `tower::Service<Input>` ([`StsClient::operation`]).
+//!
+//! Work in progress (issue 4): the default hyper transport, `~/.aws/config`,
+//! and presigning are not here yet; give a transport with
+//! [`StsClientBuilder::transport`].
+//!
+//! # Example
+//!
+//! ```
+//! use aws_credential_types::Credentials;
+//! use bytes::Bytes;
+//! use http_body_util::Full;
+//! use sts_client::StsClient;
+//! use sts_core::model::GetCallerIdentityInput;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), sts_client::Error> {
+//! let transport = tower::service_fn(|_req: http::Request<Full<Bytes>>| async {
+//!     let body = "<GetCallerIdentityResponse><GetCallerIdentityResult>\
+//!         <Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+//!     Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(Bytes::from(body))))
+//! });
+//! let client = StsClient::builder()
+//!     .region("eu-west-1")
+//!     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None, "example"))
+//!     .transport(transport)
+//!     .build()?;
+//! let me = client.get_caller_identity(GetCallerIdentityInput::default()).await?;
+//! assert_eq!(me.account.as_deref(), Some("123456789012"));
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod builder;
+mod client;
+
+pub use builder::StsClientBuilder;
+pub use client::StsClient;
+pub use sts_core::{Error, ErrorKind};
+pub use sts_layers::stack::HttpService;

@@ -1,0 +1,299 @@
+//! StsClient over an in-memory transport: every operation method, the
+//! operation services in a user's ServiceBuilder, settings from the environment.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aws_credential_types::Credentials;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use sts_client::{ErrorKind, StsClient, StsClientBuilder};
+use sts_core::model::*;
+use sts_layers::BoxError;
+use tower::{Service, ServiceBuilder, ServiceExt};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
+
+/// Answers every action with an empty result carrying the action's name as the
+/// request id; records the URIs it was sent to.
+fn fake_sts(
+    uris: Arc<std::sync::Mutex<Vec<String>>>,
+) -> impl Service<
+    http::Request<Full<Bytes>>,
+    Response = http::Response<Full<Bytes>>,
+    Error = BoxError,
+    Future: Send,
+> + Clone
++ Send
++ Sync
++ 'static {
+    tower::service_fn(move |req: http::Request<Full<Bytes>>| {
+        let uris = uris.clone();
+        async move {
+            uris.lock().unwrap().push(req.uri().to_string());
+            let body = req.into_body().collect().await?.to_bytes();
+            let body = std::str::from_utf8(&body)?.to_owned();
+            let action = body["Action=".len()..]
+                .split('&')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            let xml = format!(
+                "<{action}Response><{action}Result/><ResponseMetadata><RequestId>{action}</RequestId>\
+                 </ResponseMetadata></{action}Response>"
+            );
+            Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from(xml))))
+        }
+    })
+}
+
+fn client(uris: &Arc<std::sync::Mutex<Vec<String>>>) -> StsClient {
+    StsClient::builder()
+        .region("eu-central-1")
+        .credentials(Credentials::new(
+            "AKIDEXAMPLE",
+            "SECRETKEY",
+            None,
+            None,
+            "test",
+        ))
+        .transport(fake_sts(uris.clone()))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_operation_method_round_trips() {
+    let uris = Arc::default();
+    let c = client(&uris);
+    macro_rules! check {
+        ($call:expr, $name:literal) => {{
+            let out = $call.await.unwrap_or_else(|e| panic!("{}: {e:#}", $name));
+            assert_eq!(out.request_id.as_deref(), Some($name));
+        }};
+    }
+    check!(
+        c.assume_role(
+            AssumeRoleInput::builder()
+                .role_arn(ROLE)
+                .role_session_name("s1")
+                .build()
+                .unwrap()
+        ),
+        "AssumeRole"
+    );
+    check!(
+        c.assume_role_with_saml(
+            AssumeRoleWithSAMLInput::builder()
+                .role_arn(ROLE)
+                .principal_arn("arn:aws:iam::123456789012:saml-provider/idp")
+                .saml_assertion("PHNhbWw+")
+                .build()
+                .unwrap()
+        ),
+        "AssumeRoleWithSAML"
+    );
+    check!(
+        c.assume_role_with_web_identity(
+            AssumeRoleWithWebIdentityInput::builder()
+                .role_arn(ROLE)
+                .role_session_name("web")
+                .web_identity_token("eyJ0.e30.sig")
+                .build()
+                .unwrap()
+        ),
+        "AssumeRoleWithWebIdentity"
+    );
+    check!(
+        c.assume_root(
+            AssumeRootInput::builder()
+                .target_principal("111122223333")
+                .task_policy_arn("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
+                .build()
+                .unwrap()
+        ),
+        "AssumeRoot"
+    );
+    check!(
+        c.decode_authorization_message(
+            DecodeAuthorizationMessageInput::builder()
+                .encoded_message("abc")
+                .build()
+                .unwrap()
+        ),
+        "DecodeAuthorizationMessage"
+    );
+    check!(
+        c.get_access_key_info(
+            GetAccessKeyInfoInput::builder()
+                .access_key_id("AKIAIOSFODNN7EXAMPLE")
+                .build()
+                .unwrap()
+        ),
+        "GetAccessKeyInfo"
+    );
+    check!(
+        c.get_caller_identity(GetCallerIdentityInput::default()),
+        "GetCallerIdentity"
+    );
+    check!(
+        c.get_delegated_access_token(
+            GetDelegatedAccessTokenInput::builder()
+                .trade_in_token("tok")
+                .build()
+                .unwrap()
+        ),
+        "GetDelegatedAccessToken"
+    );
+    check!(
+        c.get_federation_token(
+            GetFederationTokenInput::builder()
+                .name("Bob")
+                .build()
+                .unwrap()
+        ),
+        "GetFederationToken"
+    );
+    check!(
+        c.get_session_token(GetSessionTokenInput::default()),
+        "GetSessionToken"
+    );
+    check!(
+        c.get_web_identity_token(
+            GetWebIdentityTokenInput::builder()
+                .audience(["https://a.example"])
+                .signing_algorithm("RS256")
+                .build()
+                .unwrap()
+        ),
+        "GetWebIdentityToken"
+    );
+    let uris = uris.lock().unwrap();
+    assert_eq!(uris.len(), 11);
+    assert!(
+        uris.iter()
+            .all(|u| u == "https://sts.eu-central-1.amazonaws.com/")
+    );
+}
+
+fn assert_service<S: Clone + Send + 'static>(_: &S) {}
+
+#[tokio::test]
+async fn operation_services_compose_with_a_users_service_builder() {
+    let uris = Arc::default();
+    let c = client(&uris);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let svc = ServiceBuilder::new()
+        .buffer(8)
+        .map_request(move |mut input: GetSessionTokenInput| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            input.duration_seconds = Some(900);
+            input
+        })
+        .service(c.operation::<GetSessionToken>());
+    assert_service(&svc);
+    let mut tasks = Vec::new();
+    for _ in 0..5 {
+        let svc = svc.clone();
+        tasks.push(tokio::spawn(svc.oneshot(GetSessionTokenInput::default())));
+    }
+    for t in tasks {
+        assert_eq!(
+            t.await.unwrap().unwrap().request_id.as_deref(),
+            Some("GetSessionToken")
+        );
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 5);
+}
+
+fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+#[tokio::test]
+async fn settings_come_from_the_environment() {
+    let uris: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let c = StsClientBuilder::from_env_with(env(&[
+        ("AWS_DEFAULT_REGION", "us-west-2"),
+        ("AWS_USE_FIPS_ENDPOINT", "true"),
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", "ENVSECRET"),
+        ("AWS_MAX_ATTEMPTS", "2"),
+    ]))
+    .unwrap()
+    .transport(fake_sts(uris.clone()))
+    .build()
+    .unwrap();
+    assert_eq!(c.region(), "us-west-2");
+    c.get_caller_identity(GetCallerIdentityInput::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        uris.lock().unwrap()[0],
+        "https://sts-fips.us-west-2.amazonaws.com/"
+    );
+
+    // AWS_REGION wins over AWS_DEFAULT_REGION; the STS endpoint variable wins.
+    let uris: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let c = StsClientBuilder::from_env_with(env(&[
+        ("AWS_REGION", "eu-west-3"),
+        ("AWS_DEFAULT_REGION", "us-west-2"),
+        ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9999"),
+    ]))
+    .unwrap()
+    .transport(fake_sts(uris.clone()))
+    .build()
+    .unwrap();
+    assert_eq!(c.region(), "eu-west-3");
+    // No credentials in that environment: unsigned operations only.
+    let err = c
+        .get_caller_identity(GetCallerIdentityInput::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Credentials);
+    assert!(uris.lock().unwrap().is_empty());
+
+    let err = StsClientBuilder::from_env_with(env(&[("AWS_MAX_ATTEMPTS", "many")])).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Construction);
+    assert!(
+        format!("{err:#}").contains("AWS_MAX_ATTEMPTS must be a whole number"),
+        "{err:#}"
+    );
+    let err = StsClientBuilder::from_env_with(env(&[("AWS_ACCESS_KEY_ID", "AKID")])).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Credentials);
+}
+
+#[test]
+fn construction_errors_and_redaction() {
+    let err = StsClient::builder()
+        .region("eu-west-1")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Construction);
+    let err = StsClient::builder()
+        .transport(fake_sts(Arc::default()))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Construction, "no region: {err:#}");
+    let builder = StsClient::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new(
+            "AKIDEXAMPLE",
+            "TOPSECRETKEY",
+            Some("TOPTOKEN".into()),
+            None,
+            "t",
+        ));
+    let shown = format!("{builder:?}");
+    assert!(
+        !shown.contains("TOPSECRETKEY") && !shown.contains("TOPTOKEN"),
+        "{shown}"
+    );
+}
