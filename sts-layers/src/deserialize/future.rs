@@ -36,8 +36,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let response = ready!(this.inner.poll(cx)).map_err(Into::into)?;
-        Poll::Ready(
-            super::classify_response(response, this.clock_skew.as_ref()).map_err(|e| e.into()),
-        )
+        super::classify_response(&response, this.clock_skew.as_ref())?;
+        Poll::Ready(Ok(response))
     }
 }

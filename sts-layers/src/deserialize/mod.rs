@@ -121,13 +121,13 @@ impl<S> Layer<S> for DeserializeResponseLayer {
     }
 }
 
-/// The response if it is a success, else the typed error it carries.
+/// Nothing if `response` is a success, else the typed error it carries.
 pub fn classify_response(
-    response: http::Response<Bytes>,
+    response: &http::Response<Bytes>,
     clock_skew: Option<&ClockSkew>,
-) -> Result<http::Response<Bytes>, Error> {
+) -> Result<(), Error> {
     if response.status().is_success() {
-        return Ok(response);
+        return Ok(());
     }
     let status = response.status().as_u16();
     let headers = response.headers();
@@ -198,14 +198,13 @@ mod tests {
 
     #[test]
     fn success_passes_through() {
-        let resp = classify_response(response(200, &[], "<x/>"), None).unwrap();
-        assert_eq!(resp.body().as_ref(), b"<x/>");
+        assert!(classify_response(&response(200, &[], "<x/>"), None).is_ok());
     }
 
     #[test]
     fn service_errors_carry_status_retry_after_and_header_request_id() {
         let err = classify_response(
-            response(
+            &response(
                 400,
                 &[("x-amzn-RequestId", "hdr-id"), ("Retry-After", "3")],
                 THROTTLED,
@@ -220,7 +219,7 @@ mod tests {
         assert_eq!(service.retry_after(), Some(Duration::from_secs(3)));
         assert!(err.is_throttling());
         let err = classify_response(
-            response(400, &[("x-amz-retry-after", "1500")], THROTTLED),
+            &response(400, &[("x-amz-retry-after", "1500")], THROTTLED),
             None,
         )
         .unwrap_err();
@@ -233,13 +232,13 @@ mod tests {
     #[test]
     fn a_non_xml_error_is_classified_by_status() {
         for (status, retryable) in [(503, true), (502, true), (429, true), (404, false)] {
-            let err = classify_response(response(status, &[], "<html>oops"), None).unwrap_err();
+            let err = classify_response(&response(status, &[], "<html>oops"), None).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Response);
             assert_eq!(err.is_retryable(), retryable, "{status}");
             let status_error = err.find_source::<StatusError>().unwrap();
             assert_eq!(status_error.status(), status);
         }
-        let err = classify_response(response(503, &[], ""), None).unwrap_err();
+        let err = classify_response(&response(503, &[], ""), None).unwrap_err();
         assert!(err.is_retryable());
     }
 
@@ -251,19 +250,19 @@ mod tests {
         let server = SystemTime::now() + Duration::from_secs(1800);
         let date = httpdate::fmt_http_date(server);
         let err =
-            classify_response(response(403, &[("Date", &date)], body), Some(&skew)).unwrap_err();
+            classify_response(&response(403, &[("Date", &date)], body), Some(&skew)).unwrap_err();
         let corrected = err.find_source::<ClockSkewCorrected>().unwrap();
         assert!((corrected.offset_millis() - 1_800_000).abs() < 5_000);
         assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
         // Same error again with the clock now right: a real signature problem.
         let err =
-            classify_response(response(403, &[("Date", &date)], body), Some(&skew)).unwrap_err();
+            classify_response(&response(403, &[("Date", &date)], body), Some(&skew)).unwrap_err();
         assert!(err.find_source::<ClockSkewCorrected>().is_none());
         // A skew code with a Date close to ours is not skew either.
         let fresh = ClockSkew::new();
         let now = httpdate::fmt_http_date(SystemTime::now());
         let err =
-            classify_response(response(403, &[("Date", &now)], body), Some(&fresh)).unwrap_err();
+            classify_response(&response(403, &[("Date", &now)], body), Some(&fresh)).unwrap_err();
         assert!(err.find_source::<ClockSkewCorrected>().is_none());
         assert_eq!(fresh.offset_millis(), 0);
     }

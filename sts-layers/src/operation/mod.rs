@@ -37,7 +37,6 @@ use http::HeaderValue;
 use pin_project_lite::pin_project;
 use sts_core::error::BoxError;
 use sts_core::operation::Operation;
-use sts_core::xml::parse_error_response;
 use sts_core::{Error, ErrorKind};
 use tower::{Layer, Service};
 
@@ -59,18 +58,9 @@ pub fn encode_request<O: Operation>(input: &O::Input) -> http::Request<Bytes> {
 
 /// Turns a collected response into the operation's output or its error.
 pub fn decode_response<O: Operation>(response: &http::Response<Bytes>) -> Result<O::Output, Error> {
-    if response.status().is_success() {
-        return O::decode(response.body());
-    }
-    // Only reached without the deserialize layer in the stack.
-    let status = response.status().as_u16();
-    match parse_error_response(response.body(), Some(status)) {
-        Ok(service) => Err(service.into()),
-        Err(decode) => Err(Error::new(
-            ErrorKind::Response,
-            sts_core::error::StatusError::new(status, decode),
-        )),
-    }
+    // Errors only reach here without the deserialize layer in the stack.
+    crate::deserialize::classify_response(response, None)?;
+    O::decode(response.body())
 }
 
 /// Operation `O` as a `tower::Service<O::Input>` over the HTTP service `S`.
