@@ -62,6 +62,28 @@ pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<
 pub type HttpLayer =
     BoxCloneSyncServiceLayer<HttpService, http::Request<Bytes>, http::Response<Bytes>, BoxError>;
 
+/// A layer the stack can hold: any `Layer<HttpService>` whose service is a
+/// clonable, thread-safe HTTP service with a `Send` future. Boxed on entry.
+pub trait IntoHttpLayer {
+    /// Boxes the layer.
+    fn into_http_layer(self) -> HttpLayer;
+}
+
+impl<L> IntoHttpLayer for L
+where
+    L: Layer<HttpService> + Send + Sync + 'static,
+    L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
+{
+    fn into_http_layer(self) -> HttpLayer {
+        HttpLayer::new(self)
+    }
+}
+
 /// Assembles the stack.
 #[derive(Debug, Clone)]
 #[must_use]
@@ -163,49 +185,22 @@ impl StackBuilder {
 
     /// Adds a layer that sees each operation once, before retry (its URI set,
     /// not signed). The first added is the outermost.
-    pub fn layer<L>(mut self, layer: L) -> Self
-    where
-        L: Layer<HttpService> + Send + Sync + 'static,
-        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
-    {
-        self.operation_layers.push(HttpLayer::new(layer));
+    pub fn layer(mut self, layer: impl IntoHttpLayer) -> Self {
+        self.operation_layers.push(layer.into_http_layer());
         self
     }
 
     /// Adds a layer that sees each attempt before it is signed: headers it adds
     /// are signed.
-    pub fn layer_before_signing<L>(mut self, layer: L) -> Self
-    where
-        L: Layer<HttpService> + Send + Sync + 'static,
-        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
-    {
-        self.before_signing.push(HttpLayer::new(layer));
+    pub fn layer_before_signing(mut self, layer: impl IntoHttpLayer) -> Self {
+        self.before_signing.push(layer.into_http_layer());
         self
     }
 
     /// Adds a layer that sees each signed attempt and its raw response, next to
     /// the transport (where a recorder or a fault injector goes).
-    pub fn layer_after_signing<L>(mut self, layer: L) -> Self
-    where
-        L: Layer<HttpService> + Send + Sync + 'static,
-        L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
-    {
-        self.after_signing.push(HttpLayer::new(layer));
+    pub fn layer_after_signing(mut self, layer: impl IntoHttpLayer) -> Self {
+        self.after_signing.push(layer.into_http_layer());
         self
     }
 
