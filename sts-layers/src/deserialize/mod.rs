@@ -61,15 +61,7 @@ pub struct DeserializeResponse<S> {
 }
 
 impl<S> DeserializeResponse<S> {
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// Unwraps the inner service.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
+    crate::inner_service_accessors!();
 }
 
 impl<S> Service<http::Request<Bytes>> for DeserializeResponse<S>

@@ -42,20 +42,7 @@ pub struct ResolveEndpoint<S> {
 }
 
 impl<S> ResolveEndpoint<S> {
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Unwraps the inner service.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
+    crate::inner_service_accessors!();
 }
 
 impl<S> Service<http::Request<Bytes>> for ResolveEndpoint<S>
