@@ -2,27 +2,28 @@
 
 use std::time::Duration;
 
-use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use bytes::Bytes;
-use http_body_util::combinators::BoxBody;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
+use sts_core::Error;
 use sts_core::endpoint::EndpointParams;
-use sts_core::{Error, ErrorKind};
 use sts_layers::BoxError;
 use sts_layers::endpoint::params_from_env;
 use sts_layers::retry::RetryConfig;
 use sts_layers::settings::process_env;
-use sts_layers::stack::StackBuilder;
+use sts_layers::stack::{HttpLayer, InsertionPoint, IntoHttpLayer, StackBuilder, Transport};
+use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
-use tower::{Service, ServiceExt};
 
 use crate::StsClient;
+use crate::profile::ProfileFiles;
+use crate::settings::Settings;
 
 /// A transport once boxed: what [`StsClientBuilder::transport`] stores.
 pub(crate) type BoxTransport = BoxCloneSyncService<
     http::Request<Full<Bytes>>,
-    http::Response<BoxBody<Bytes, BoxError>>,
+    http::Response<UnsyncBoxBody<Bytes, BoxError>>,
     BoxError,
 >;
 
@@ -36,7 +37,10 @@ pub struct StsClientBuilder {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     body_limit: Option<usize>,
+    connect_timeout: Option<Duration>,
+    user_agent_suffix: Option<String>,
     transport: Option<BoxTransport>,
+    layers: Vec<(InsertionPoint, HttpLayer)>,
 }
 
 impl StsClientBuilder {
@@ -45,39 +49,42 @@ impl StsClientBuilder {
         Self::default()
     }
 
-    /// Reads the environment: `AWS_REGION` (or `AWS_DEFAULT_REGION`), the endpoint
-    /// settings (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`,
-    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`,
-    /// `AWS_STS_REGIONAL_ENDPOINTS`), the retry settings (`AWS_MAX_ATTEMPTS`,
-    /// `AWS_RETRY_MODE`) and static credentials (`AWS_ACCESS_KEY_ID`,
-    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`).
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_env_with(process_env)
+    /// Reads what users already have (see [`StsClient::from_env`]): the
+    /// environment variables, then the selected profile of the shared config
+    /// and credentials files. Environment variables win over profile keys.
+    pub async fn from_env() -> Result<Self, Error> {
+        Self::from_env_with(process_env).await
     }
 
-    /// [`from_env`](Self::from_env) with variables looked up through `env`.
-    pub fn from_env_with(env: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let region = env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION"));
-        let params = params_from_env(region, &env)?;
-        let retry = RetryConfig::standard().with_env(&env)?;
+    /// [`from_env`](Self::from_env) with variables looked up through `env`
+    /// (for tests, or to layer your own settings over the process's).
+    pub async fn from_env_with(env: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let files = ProfileFiles::load(&env).await?;
+        Self::from_settings(&env, &files)
+    }
+
+    /// The settings of `env` and the profile `AWS_PROFILE` (or `default`)
+    /// selects in `files`. Fails when `AWS_PROFILE` names a profile the files
+    /// do not have, or a setting breaks its rule.
+    pub fn from_settings(
+        env: &impl Fn(&str) -> Option<String>,
+        files: &ProfileFiles,
+    ) -> Result<Self, Error> {
+        let settings = Settings::new(env, files)?;
+        let lookup = |name: &str| settings.get(name);
+        let region = lookup("AWS_REGION").or_else(|| lookup("AWS_DEFAULT_REGION"));
+        let mut params = params_from_env(region, lookup).map_err(|e| settings.name_source(e))?;
+        params.endpoint = settings.endpoint_url()?;
+        let retry = RetryConfig::standard()
+            .with_env(lookup)
+            .map_err(|e| settings.name_source(e))?;
         let mut builder = Self {
             params,
             retry: Some(retry),
             ..Self::default()
         };
-        match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => {
-                let token = env("AWS_SESSION_TOKEN");
-                builder =
-                    builder.credentials(Credentials::new(id, secret, token, None, "environment"));
-            }
-            (Some(_), None) => {
-                return Err(Error::new(
-                    ErrorKind::Credentials,
-                    "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
-                ));
-            }
-            _ => {}
+        if let Some(credentials) = settings.static_credentials()? {
+            builder = builder.credentials(credentials);
         }
         Ok(builder)
     }
@@ -142,34 +149,69 @@ impl StsClientBuilder {
         self
     }
 
-    /// The transport: any `tower::Service<http::Request<Full<Bytes>>>` (the
-    /// contract is in `sts_layers::stack`). Boxed once, here.
-    pub fn transport<T, B>(mut self, transport: T) -> Self
-    where
-        T: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        T::Future: Send + 'static,
-        T::Error: Into<BoxError>,
-        B: http_body::Body<Data = Bytes> + Send + Sync + 'static,
-        B::Error: Into<BoxError>,
-    {
-        let boxed = transport
-            .map_err(Into::into)
-            .map_response(|resp: http::Response<B>| resp.map(|b| b.map_err(Into::into).boxed()));
-        self.transport = Some(BoxTransport::new(boxed));
+    /// Bounds the TCP connect of the default transport (3.1 s unless set);
+    /// a transport given with [`transport`](Self::transport) has its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Builds the client: resolves the endpoint and assembles the stack.
+    /// Appended to the `user-agent` header (`app/1.2`); checked at
+    /// [`build`](Self::build).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Adds a layer that sees each operation once, before retry (the URI is
+    /// set, nothing is signed yet). The first added is the outermost. See the
+    /// insertion points in `sts_layers::stack`.
+    pub fn layer(self, layer: impl IntoHttpLayer) -> Self {
+        self.insert(InsertionPoint::Operation, layer.into_http_layer())
+    }
+
+    /// Adds a layer that sees each attempt before it is signed: headers it
+    /// adds are signed.
+    pub fn layer_before_signing(self, layer: impl IntoHttpLayer) -> Self {
+        self.insert(InsertionPoint::BeforeSigning, layer.into_http_layer())
+    }
+
+    /// Adds a layer around the transport: it sees each signed attempt as it
+    /// goes on the wire and the collected response as it came back (where a
+    /// recorder, a replayer or a fault injector goes).
+    pub fn layer_after_signing(self, layer: impl IntoHttpLayer) -> Self {
+        self.insert(InsertionPoint::AfterSigning, layer.into_http_layer())
+    }
+
+    /// Adds a layer boxed already at `point`.
+    pub fn insert(mut self, point: InsertionPoint, layer: HttpLayer) -> Self {
+        self.layers.push((point, layer));
+        self
+    }
+
+    /// The transport: any `tower::Service<http::Request<Full<Bytes>>>` (the
+    /// contract is in `sts_layers::stack`). Boxed once, here. Without one,
+    /// [`build`](Self::build) uses the default hyper + rustls transport
+    /// (feature `hyper-rustls`).
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(box_transport(transport));
+        self
+    }
+
+    /// Builds the client: resolves the endpoint and assembles the stack. Fails
+    /// when no region is set, the endpoint does not resolve, a setting breaks
+    /// its rule, or (without a transport of yours) the default transport cannot
+    /// be built.
     pub fn build(self) -> Result<StsClient, Error> {
-        let Some(transport) = self.transport else {
+        if self.params.region.is_none() {
             return Err(Error::new(
-                ErrorKind::Construction,
-                "no transport: give one with StsClientBuilder::transport",
+                sts_core::ErrorKind::Construction,
+                "no region: set AWS_REGION, a profile's region, or StsClientBuilder::region",
             ));
+        }
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => default_transport(self.connect_timeout)?,
         };
         let region = self.params.region.clone().unwrap_or_default();
         let mut stack = StackBuilder::new(&self.params)?
@@ -182,6 +224,39 @@ impl StsClientBuilder {
         if let Some(limit) = self.body_limit {
             stack = stack.body_limit(limit);
         }
+        if let Some(suffix) = &self.user_agent_suffix {
+            stack = stack.user_agent_suffix(suffix)?;
+        }
+        for (point, layer) in self.layers {
+            stack = stack.insert(point, layer);
+        }
         Ok(StsClient::from_parts(stack.build(transport), region))
     }
+}
+
+fn box_transport<T: Transport>(transport: T) -> BoxTransport {
+    let boxed =
+        transport
+            .map_err(Into::into)
+            .map_response(|resp: http::Response<T::ResponseBody>| {
+                resp.map(|b| b.map_err(Into::into).boxed_unsync())
+            });
+    BoxTransport::new(boxed)
+}
+
+#[cfg(feature = "hyper-rustls")]
+fn default_transport(connect_timeout: Option<Duration>) -> Result<BoxTransport, Error> {
+    let mut builder = crate::transport::HyperTransportBuilder::new();
+    if let Some(timeout) = connect_timeout {
+        builder = builder.connect_timeout(Some(timeout));
+    }
+    Ok(box_transport(builder.build()?))
+}
+
+#[cfg(not(feature = "hyper-rustls"))]
+fn default_transport(_connect_timeout: Option<Duration>) -> Result<BoxTransport, Error> {
+    Err(Error::new(
+        sts_core::ErrorKind::Construction,
+        "no transport: give one with StsClientBuilder::transport, or enable the hyper-rustls feature",
+    ))
 }

@@ -50,6 +50,33 @@ impl StsClient {
         StsClientBuilder::new()
     }
 
+    /// A client configured from what users already have, with the default
+    /// transport (hyper + rustls):
+    ///
+    /// - the region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`;
+    /// - the profile: `AWS_PROFILE` (else `default`) in `AWS_CONFIG_FILE`
+    ///   (`~/.aws/config`) and `AWS_SHARED_CREDENTIALS_FILE`
+    ///   (`~/.aws/credentials`);
+    /// - the endpoint: `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the
+    ///   profile's `services` `sts` `endpoint_url`, its `endpoint_url`, unless
+    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` / `ignore_configured_endpoint_urls`;
+    ///   `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`,
+    ///   `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`,
+    ///   `AWS_STS_REGIONAL_ENDPOINTS` / `sts_regional_endpoints`;
+    /// - retries: `AWS_MAX_ATTEMPTS` / `max_attempts`, `AWS_RETRY_MODE` /
+    ///   `retry_mode`;
+    /// - credentials: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    ///   `AWS_SESSION_TOKEN`, else the profile's `aws_access_key_id`,
+    ///   `aws_secret_access_key`, `aws_session_token`;
+    /// - proxies: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`.
+    ///
+    /// Environment variables win over profile keys. Files are read through
+    /// tokio, so this needs a tokio runtime.
+    #[cfg(feature = "hyper-rustls")]
+    pub async fn from_env() -> Result<Self, sts_core::Error> {
+        StsClientBuilder::from_env().await?.build()
+    }
+
     pub(crate) fn from_parts(http: HttpService, region: String) -> Self {
         Self {
             inner: Arc::new(Inner { http, region }),

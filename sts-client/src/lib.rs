@@ -40,8 +40,13 @@
 
 mod builder;
 mod client;
+mod context;
+pub mod profile;
+mod settings;
+#[cfg(feature = "hyper-rustls")]
+pub mod transport;
 
 pub use builder::StsClientBuilder;
 pub use client::StsClient;
 pub use sts_core::{Error, ErrorKind};
-pub use sts_layers::stack::HttpService;
+pub use sts_layers::stack::{HttpLayer, HttpService, InsertionPoint};

@@ -22,10 +22,10 @@
 //!
 //! # The transport contract
 //!
-//! A transport is any `tower::Service<http::Request<Full<Bytes>>>` that is
-//! `Clone + Send + Sync + 'static`, whose future is `Send`, whose response is
-//! an `http::Response<B>` with `B: http_body::Body<Data = Bytes> + Send`, and
-//! whose errors convert into [`BoxError`]. It receives absolute-form URIs
+//! A transport ([`Transport`]) is any `tower::Service<http::Request<Full<Bytes>>>`
+//! that is `Clone + Send + Sync + 'static`, whose future is `Send`, whose
+//! response is an `http::Response<B>` with `B: http_body::Body<Data = Bytes> +
+//! Send`, and whose errors convert into [`BoxError`]. It receives absolute-form URIs
 //! (`https://sts.eu-west-1.amazonaws.com/`), signed headers it must send as
 //! they are, and should fail (not hang) when the peer goes away: the attempt
 //! timeout is the only bound on a transport that never answers. Its errors are
@@ -58,6 +58,40 @@ use crate::trace::TraceLayer;
 /// The HTTP-level service every operation goes through.
 pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, BoxError>;
 
+/// What the stack accepts as a transport (see the contract above): any
+/// `tower::Service<http::Request<Full<Bytes>>>` answering
+/// `http::Response<B>` with a `Bytes` body, clonable and thread-safe. Written
+/// once here so that functions taking a transport need one bound, `T: Transport`.
+pub trait Transport:
+    Service<
+        http::Request<Full<Bytes>>,
+        Response = http::Response<Self::ResponseBody>,
+        Error: Into<BoxError>,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+    /// The response body type.
+    type ResponseBody: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + 'static;
+}
+
+impl<T, B> Transport for T
+where
+    T: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    T::Error: Into<BoxError>,
+    T::Future: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type ResponseBody = B;
+}
+
 /// A user layer inserted into the stack, boxed.
 pub type HttpLayer =
     BoxCloneSyncServiceLayer<HttpService, http::Request<Bytes>, http::Response<Bytes>, BoxError>;
@@ -82,6 +116,19 @@ where
     fn into_http_layer(self) -> HttpLayer {
         HttpLayer::new(self)
     }
+}
+
+/// Where in the stack a user layer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InsertionPoint {
+    /// Once per operation, outside retry and the operation timeout: the
+    /// request has its URI, nothing is signed. (Metrics, rate limits, audit.)
+    Operation,
+    /// Each attempt, before signing: headers added here are signed.
+    BeforeSigning,
+    /// Each attempt, after signing, around the transport: sees the request as
+    /// it goes on the wire and the collected response as it came back.
+    AfterSigning,
 }
 
 /// Assembles the stack.
@@ -185,22 +232,31 @@ impl StackBuilder {
 
     /// Adds a layer that sees each operation once, before retry (its URI set,
     /// not signed). The first added is the outermost.
-    pub fn layer(mut self, layer: impl IntoHttpLayer) -> Self {
-        self.operation_layers.push(layer.into_http_layer());
-        self
+    pub fn layer(self, layer: impl IntoHttpLayer) -> Self {
+        self.insert(InsertionPoint::Operation, layer.into_http_layer())
     }
 
     /// Adds a layer that sees each attempt before it is signed: headers it adds
     /// are signed.
-    pub fn layer_before_signing(mut self, layer: impl IntoHttpLayer) -> Self {
-        self.before_signing.push(layer.into_http_layer());
-        self
+    pub fn layer_before_signing(self, layer: impl IntoHttpLayer) -> Self {
+        self.insert(InsertionPoint::BeforeSigning, layer.into_http_layer())
     }
 
     /// Adds a layer that sees each signed attempt and its raw response, next to
     /// the transport (where a recorder or a fault injector goes).
-    pub fn layer_after_signing(mut self, layer: impl IntoHttpLayer) -> Self {
-        self.after_signing.push(layer.into_http_layer());
+    pub fn layer_after_signing(self, layer: impl IntoHttpLayer) -> Self {
+        self.insert(InsertionPoint::AfterSigning, layer.into_http_layer())
+    }
+
+    /// Adds a boxed layer at `point` (what the three methods above do once
+    /// they have boxed theirs). Within a point, the first added is the
+    /// outermost.
+    pub fn insert(mut self, point: InsertionPoint, layer: HttpLayer) -> Self {
+        match point {
+            InsertionPoint::Operation => self.operation_layers.push(layer),
+            InsertionPoint::BeforeSigning => self.before_signing.push(layer),
+            InsertionPoint::AfterSigning => self.after_signing.push(layer),
+        }
         self
     }
 
@@ -210,37 +266,15 @@ impl StackBuilder {
     }
 
     /// Builds the stack over `transport` with the standard retry policy.
-    pub fn build<T, B>(self, transport: T) -> HttpService
-    where
-        T: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        T::Future: Send + 'static,
-        T::Error: Into<BoxError>,
-        B: http_body::Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<BoxError>,
-    {
+    pub fn build(self, transport: impl Transport) -> HttpService {
         let policy = StandardPolicy::new(self.retry, self.bucket.clone());
         self.build_with_policy(transport, policy)
     }
 
     /// Builds the stack over `transport` with a retry policy of your own (or the
     /// standard one wrapped).
-    pub fn build_with_policy<T, B, P>(self, transport: T, policy: P) -> HttpService
+    pub fn build_with_policy<P>(self, transport: impl Transport, policy: P) -> HttpService
     where
-        T: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        T::Future: Send + 'static,
-        T::Error: Into<BoxError>,
-        B: http_body::Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<BoxError>,
         P: tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
             + Clone
             + Send
