@@ -1,13 +1,17 @@
 //! The client and its operations.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use sts_core::model::*;
 use sts_core::operation::Operation;
 use sts_layers::operation::OperationService;
 use sts_layers::stack::HttpService;
 use tower::ServiceExt;
+use tower::util::Oneshot;
 
 use crate::StsClientBuilder;
 
@@ -36,8 +40,8 @@ macro_rules! operations {
         impl StsClient {
             $(
                 $(#[$doc])*
-                pub async fn $method(&self, input: $input) -> Result<$output, sts_core::Error> {
-                    self.call::<$op>(input).await
+                pub fn $method(&self, input: $input) -> OperationFuture<$op> {
+                    self.call::<$op>(input)
                 }
             )*
         }
@@ -99,9 +103,39 @@ impl StsClient {
         OperationService::new(self.http_service())
     }
 
-    /// Calls operation `O`.
-    pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, sts_core::Error> {
-        self.operation::<O>().oneshot(input).await
+    /// Calls operation `O`: waits for the stack to be ready, then sends.
+    pub fn call<O: Operation>(&self, input: O::Input) -> OperationFuture<O> {
+        OperationFuture {
+            inner: self.operation::<O>().oneshot(input),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of one operation call: resolves to the operation's output or
+    /// an [`Error`](sts_core::Error). `Send + 'static`; a named type, so it can
+    /// be stored, and `tokio::spawn(async move { client.op(input).await })`
+    /// compiles whatever the operation.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct OperationFuture<O: Operation> {
+        #[pin]
+        inner: Oneshot<OperationService<O, HttpService>, O::Input>,
+    }
+}
+
+impl<O: Operation> fmt::Debug for OperationFuture<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperationFuture")
+            .field("operation", &O::NAME)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O: Operation> Future for OperationFuture<O> {
+    type Output = Result<O::Output, sts_core::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.poll(cx)
     }
 }
 

@@ -47,6 +47,6 @@ mod settings;
 pub mod transport;
 
 pub use builder::StsClientBuilder;
-pub use client::StsClient;
+pub use client::{OperationFuture, StsClient};
 pub use sts_core::{Error, ErrorKind};
 pub use sts_layers::stack::{HttpLayer, HttpService, InsertionPoint};

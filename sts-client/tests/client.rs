@@ -230,3 +230,38 @@ fn construction_errors_and_redaction() {
         "{shown}"
     );
 }
+
+/// Compiles only if the futures users hold are `Send + 'static` inside their
+/// own async blocks (an `async fn` method would not be: rustc's higher-ranked
+/// lifetime limits on generic async bodies that name `BoxError`).
+#[tokio::test]
+async fn calls_and_operation_services_run_in_spawned_async_blocks() {
+    let c = client(&Arc::default());
+    let by_method = {
+        let c = c.clone();
+        tokio::spawn(async move {
+            c.get_caller_identity(GetCallerIdentityInput::default())
+                .await
+        })
+    };
+    let svc = c.operation::<GetCallerIdentity>();
+    let by_service = tokio::spawn(async move {
+        let mut svc = svc;
+        svc.ready()
+            .await?
+            .call(GetCallerIdentityInput::default())
+            .await
+    });
+    let by_oneshot = {
+        let svc = ServiceBuilder::new()
+            .concurrency_limit(1)
+            .service(c.operation::<GetCallerIdentity>());
+        tokio::spawn(async move { svc.oneshot(GetCallerIdentityInput::default()).await })
+    };
+    for handle in [by_method, by_service] {
+        let out = handle.await.unwrap().unwrap();
+        assert_eq!(out.request_id.as_deref(), Some("GetCallerIdentity"));
+    }
+    let out = by_oneshot.await.unwrap().unwrap();
+    assert_eq!(out.request_id.as_deref(), Some("GetCallerIdentity"));
+}

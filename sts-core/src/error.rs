@@ -276,6 +276,14 @@ impl StdError for Error {
     }
 }
 
+/// [`Error::from_boxed`]: what lets a service failing with [`BoxError`] sit
+/// under a service that fails with [`Error`].
+impl From<BoxError> for Error {
+    fn from(e: BoxError) -> Self {
+        Error::from_boxed(e)
+    }
+}
+
 impl From<ValidationError> for Error {
     fn from(e: ValidationError) -> Self {
         Error::new(ErrorKind::Validation, e)

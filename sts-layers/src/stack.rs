@@ -42,8 +42,9 @@ use bytes::Bytes;
 use http_body_util::Full;
 use sts_core::endpoint::EndpointParams;
 use sts_core::error::BoxError;
+use tower::layer::util::Stack;
 use tower::retry::RetryLayer;
-use tower::util::{BoxCloneSyncService, BoxCloneSyncServiceLayer, Either};
+use tower::util::{BoxCloneSyncService, BoxCloneSyncServiceLayer, Either, MapErr, MapErrLayer};
 use tower::{Layer, Service};
 
 use crate::body::{CollectBody, DEFAULT_BODY_LIMIT};
@@ -55,8 +56,13 @@ use crate::sigv4::{ClockSkew, SigV4Layer, TimeSource};
 use crate::timeout::TimeoutLayer;
 use crate::trace::TraceLayer;
 
-/// The HTTP-level service every operation goes through.
-pub type HttpService = BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, BoxError>;
+/// The HTTP-level service every operation goes through. It fails with the
+/// typed [`sts_core::Error`] (not a `BoxError`): a concrete error type with no
+/// lifetime in it is what lets `svc.oneshot(input)` on an operation service be
+/// awaited inside `tokio::spawn(async move { .. })` (a `BoxError` there trips
+/// rustc's higher-ranked lifetime check when the future's `Send` is proven).
+pub type HttpService =
+    BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, sts_core::Error>;
 
 /// What the stack accepts as a transport (see the contract above): any
 /// `tower::Service<http::Request<Full<Bytes>>>` answering
@@ -93,11 +99,17 @@ where
 }
 
 /// A user layer inserted into the stack, boxed.
-pub type HttpLayer =
-    BoxCloneSyncServiceLayer<HttpService, http::Request<Bytes>, http::Response<Bytes>, BoxError>;
+pub type HttpLayer = BoxCloneSyncServiceLayer<
+    HttpService,
+    http::Request<Bytes>,
+    http::Response<Bytes>,
+    sts_core::Error,
+>;
 
 /// A layer the stack can hold: any `Layer<HttpService>` whose service is a
-/// clonable, thread-safe HTTP service with a `Send` future. Boxed on entry.
+/// clonable, thread-safe HTTP service with a `Send` future, failing with
+/// anything that converts into a [`BoxError`] (tower's own layers do). Boxed
+/// on entry; its errors are classified into [`sts_core::Error`].
 pub trait IntoHttpLayer {
     /// Boxes the layer.
     fn into_http_layer(self) -> HttpLayer;
@@ -106,16 +118,22 @@ pub trait IntoHttpLayer {
 impl<L> IntoHttpLayer for L
 where
     L: Layer<HttpService> + Send + Sync + 'static,
-    L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
+    L::Service: Service<http::Request<Bytes>, Response = http::Response<Bytes>>
         + Clone
         + Send
         + Sync
         + 'static,
+    <L::Service as Service<http::Request<Bytes>>>::Error: Into<BoxError>,
     <L::Service as Service<http::Request<Bytes>>>::Future: Send + 'static,
 {
     fn into_http_layer(self) -> HttpLayer {
-        HttpLayer::new(self)
+        HttpLayer::new(Stack::new(self, MapErrLayer::new(into_error)))
     }
+}
+
+/// Classifies any error a layer fails with.
+fn into_error<E: Into<BoxError>>(e: E) -> sts_core::Error {
+    sts_core::Error::from_boxed(e.into())
 }
 
 /// Where in the stack a user layer goes.
@@ -307,13 +325,16 @@ impl StackBuilder {
         let svc = segment(svc, &self.operation_layers);
         let svc = TraceLayer::operation().layer(svc);
         let svc = self.endpoint.layer(svc);
-        HttpService::new(svc)
+        HttpService::new(MapErr::new(svc, into_error::<BoxError>))
     }
 }
 
 /// `svc` itself when no layers are given (no box, no extra allocation per
 /// call), else `svc` boxed and wrapped in them, the first outermost.
-fn segment<S>(svc: S, layers: &[HttpLayer]) -> Either<S, HttpService>
+fn segment<S>(
+    svc: S,
+    layers: &[HttpLayer],
+) -> Either<S, MapErr<HttpService, fn(sts_core::Error) -> BoxError>>
 where
     S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = BoxError>
         + Clone
@@ -325,9 +346,10 @@ where
     if layers.is_empty() {
         return Either::Left(svc);
     }
+    let inner = HttpService::new(MapErr::new(svc, into_error::<BoxError>));
     let boxed = layers
         .iter()
         .rev()
-        .fold(HttpService::new(svc), |inner, layer| layer.layer(inner));
-    Either::Right(boxed)
+        .fold(inner, |inner, layer| layer.layer(inner));
+    Either::Right(MapErr::new(boxed, BoxError::from))
 }

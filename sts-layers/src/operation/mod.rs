@@ -35,7 +35,6 @@ use std::task::{Context, Poll, ready};
 use bytes::Bytes;
 use http::HeaderValue;
 use pin_project_lite::pin_project;
-use sts_core::error::BoxError;
 use sts_core::operation::Operation;
 use sts_core::{Error, ErrorKind};
 use tower::{Layer, Service};
@@ -110,16 +109,14 @@ impl<O, S> Service<O::Input> for OperationService<O, S>
 where
     O: Operation,
     S: Service<http::Request<Bytes>, Response = http::Response<Bytes>>,
-    S::Error: Into<BoxError>,
+    S::Error: Into<Error>,
 {
     type Response = O::Output;
     type Error = Error;
     type Future = ResponseFuture<O, S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        self.inner
-            .poll_ready(cx)
-            .map_err(|e| Error::from_boxed(e.into()))
+        self.inner.poll_ready(cx).map_err(Into::into)
     }
 
     fn call(&mut self, input: O::Input) -> Self::Future {
@@ -209,14 +206,14 @@ impl<O, F, E> Future for ResponseFuture<O, F>
 where
     O: Operation,
     F: Future<Output = Result<http::Response<Bytes>, E>>,
-    E: Into<BoxError>,
+    E: Into<Error>,
 {
     type Output = Result<O::Output, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
             StateProj::Sent { future } => {
-                let response = ready!(future.poll(cx)).map_err(|e| Error::from_boxed(e.into()))?;
+                let response = ready!(future.poll(cx)).map_err(Into::into)?;
                 Poll::Ready(decode_response::<O>(&response))
             }
             StateProj::Refused { error } => Poll::Ready(Err(error
