@@ -9,7 +9,7 @@ use http_body_util::{BodyExt, Full};
 use sts_core::Error;
 use sts_core::endpoint::EndpointParams;
 use sts_layers::BoxError;
-use sts_layers::endpoint::params_from_env;
+use sts_layers::endpoint::{ResolveEndpointLayer, params_from_env};
 use sts_layers::retry::RetryConfig;
 use sts_layers::settings::process_env;
 use sts_layers::stack::{HttpLayer, InsertionPoint, IntoHttpLayer, StackBuilder, Transport};
@@ -17,6 +17,7 @@ use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 
 use crate::StsClient;
+use crate::client::Parts;
 use crate::profile::ProfileFiles;
 use crate::settings::Settings;
 
@@ -214,11 +215,14 @@ impl StsClientBuilder {
             None => default_transport(self.connect_timeout)?,
         };
         let region = self.params.region.clone().unwrap_or_default();
-        let mut stack = StackBuilder::new(&self.params)?
+        let endpoint = ResolveEndpointLayer::new(&self.params)?;
+        let endpoint_uri = endpoint.uri().clone();
+        let signing_region = endpoint.signing_region().as_str().to_owned();
+        let mut stack = StackBuilder::with_endpoint(endpoint)
             .retry(self.retry.unwrap_or_default())
             .attempt_timeout(self.attempt_timeout)
             .operation_timeout(self.operation_timeout);
-        if let Some(provider) = self.credentials {
+        if let Some(provider) = self.credentials.clone() {
             stack = stack.credentials(provider);
         }
         if let Some(limit) = self.body_limit {
@@ -230,7 +234,13 @@ impl StsClientBuilder {
         for (point, layer) in self.layers {
             stack = stack.insert(point, layer);
         }
-        Ok(StsClient::from_parts(stack.build(transport), region))
+        Ok(StsClient::from_parts(Parts {
+            http: stack.build(transport),
+            region,
+            endpoint: endpoint_uri,
+            signing_region,
+            credentials: self.credentials,
+        }))
     }
 }
 

@@ -13,7 +13,11 @@ use sts_layers::stack::HttpService;
 use tower::ServiceExt;
 use tower::util::Oneshot;
 
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+
 use crate::StsClientBuilder;
+use crate::presign::{EksToken, PresignConfig, PresignedRequest};
 
 /// An STS client. Cheap to clone: clones share the stack, its transport (and
 /// connection pool), its retry token bucket and its clock skew.
@@ -25,6 +29,18 @@ pub struct StsClient {
 struct Inner {
     http: HttpService,
     region: String,
+    endpoint: http::Uri,
+    signing_region: String,
+    credentials: Option<SharedCredentialsProvider>,
+}
+
+/// What the builder hands the client besides the stack.
+pub(crate) struct Parts {
+    pub(crate) http: HttpService,
+    pub(crate) region: String,
+    pub(crate) endpoint: http::Uri,
+    pub(crate) signing_region: String,
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
 }
 
 impl fmt::Debug for StsClient {
@@ -81,10 +97,69 @@ impl StsClient {
         StsClientBuilder::from_env().await?.build()
     }
 
-    pub(crate) fn from_parts(http: HttpService, region: String) -> Self {
+    pub(crate) fn from_parts(parts: Parts) -> Self {
         Self {
-            inner: Arc::new(Inner { http, region }),
+            inner: Arc::new(Inner {
+                http: parts.http,
+                region: parts.region,
+                endpoint: parts.endpoint,
+                signing_region: parts.signing_region,
+                credentials: parts.credentials,
+            }),
         }
+    }
+
+    /// The endpoint the client sends to (resolved when it was built).
+    pub fn endpoint(&self) -> &http::Uri {
+        &self.inner.endpoint
+    }
+
+    async fn credentials(&self) -> Result<Credentials, sts_core::Error> {
+        let Some(provider) = &self.inner.credentials else {
+            return Err(sts_core::Error::new(
+                sts_core::ErrorKind::Credentials,
+                "no credentials provider is configured, and presigning needs credentials",
+            ));
+        };
+        provider.provide_credentials().await.map_err(|e| {
+            crate::context::error(
+                sts_core::ErrorKind::Credentials,
+                "the credentials provider failed",
+                e,
+            )
+        })
+    }
+
+    /// Presigns operation `O` as a `GET` URL for this client's endpoint and
+    /// signing region, with credentials from its provider. Nothing is sent.
+    /// For another region, build a client for it (building is cheap and sends
+    /// nothing) or call [`presign::presign`](crate::presign::presign).
+    pub async fn presign<O: Operation>(
+        &self,
+        input: &O::Input,
+        config: &PresignConfig,
+    ) -> Result<PresignedRequest, sts_core::Error> {
+        let credentials = self.credentials().await?;
+        crate::presign::presign::<O>(
+            input,
+            &credentials,
+            &self.inner.endpoint,
+            &self.inner.signing_region,
+            config,
+        )
+    }
+
+    /// The bearer token for EKS cluster `cluster_name`, as `aws eks get-token`
+    /// makes it (see [`presign::eks_token`](crate::presign::eks_token)).
+    pub async fn eks_token(&self, cluster_name: &str) -> Result<EksToken, sts_core::Error> {
+        let credentials = self.credentials().await?;
+        crate::presign::eks_token(
+            cluster_name,
+            &credentials,
+            &self.inner.endpoint,
+            &self.inner.signing_region,
+            None,
+        )
     }
 
     /// The region the client was built for.

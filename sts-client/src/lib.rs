@@ -41,6 +41,7 @@
 mod builder;
 mod client;
 mod context;
+pub mod presign;
 pub mod profile;
 mod settings;
 #[cfg(feature = "hyper-rustls")]

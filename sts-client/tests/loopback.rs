@@ -628,3 +628,61 @@ async fn a_users_service_builder_limits_concurrency_on_the_wire() {
     names.sort();
     assert_eq!(names, ["aa", "bb", "cc", "dd", "ee", "ff"]);
 }
+
+#[tokio::test]
+async fn presigned_urls_and_eks_tokens_use_the_clients_endpoint_and_credentials() {
+    use base64::Engine;
+    use http_body_util::Full;
+    use sts_client::presign::PresignConfig;
+
+    let server = TestServer::start(sts_handler()).await;
+    let client = builder(&server.url()).transport(direct()).build().unwrap();
+    let config = PresignConfig::new(Duration::from_secs(300)).unwrap();
+    let url = client
+        .presign::<GetCallerIdentity>(&GetCallerIdentityInput::default(), &config)
+        .await
+        .unwrap();
+    let text = url.uri().to_string();
+    assert!(
+        text.starts_with(&format!(
+            "{}/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&",
+            server.url()
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("X-Amz-Security-Token=loopback-token"),
+        "{text}"
+    );
+
+    // Whoever holds the URL can make the call with a plain GET.
+    let transport = direct();
+    let request = url.to_http_request().map(Full::new);
+    let response = transport.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let wire = &server.stats.requests()[0];
+    assert_eq!(wire.method, http::Method::GET);
+    assert_eq!(wire.uri.query(), url.uri().query());
+    assert!(wire.header("authorization").is_empty());
+
+    let token = client.eks_token("prod").await.unwrap();
+    let encoded = token.token().strip_prefix("k8s-aws-v1.").unwrap();
+    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .unwrap();
+    let decoded = String::from_utf8(decoded).unwrap();
+    assert!(decoded.starts_with(&server.url()), "{decoded}");
+    assert!(
+        decoded.contains("X-Amz-SignedHeaders=host%3Bx-k8s-aws-id"),
+        "{decoded}"
+    );
+
+    // Without credentials: a clear error, nothing signed.
+    let anonymous = StsClient::builder()
+        .region("eu-west-1")
+        .transport(direct())
+        .build()
+        .unwrap();
+    let err = anonymous.eks_token("prod").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Credentials);
+}

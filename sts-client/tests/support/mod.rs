@@ -33,10 +33,15 @@ impl Recorded {
             .unwrap_or("")
     }
 
-    /// The form parameter `name` of the body, percent-decoded.
+    /// The form parameter `name` of the body (or of the query string of a
+    /// GET), percent-decoded.
     pub fn param(&self, name: &str) -> Option<String> {
-        let body = std::str::from_utf8(&self.body).ok()?;
-        body.split('&').find_map(|pair| {
+        let form = if self.method == http::Method::GET {
+            self.uri.query().unwrap_or("")
+        } else {
+            std::str::from_utf8(&self.body).ok()?
+        };
+        form.split('&').find_map(|pair| {
             let (k, v) = pair.split_once('=')?;
             (k == name).then(|| {
                 percent_encoding::percent_decode_str(v)

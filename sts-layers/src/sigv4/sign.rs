@@ -5,7 +5,8 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
-    PayloadChecksumKind, SessionTokenMode, SignableBody, SignableRequest, SigningSettings, sign,
+    PayloadChecksumKind, SessionTokenMode, SignableBody, SignableRequest, SignatureLocation,
+    SigningSettings, sign,
 };
 use aws_sigv4::sign::v4::SigningParams;
 
@@ -76,6 +77,7 @@ pub fn sign_request<B: AsRef<[u8]>>(
         time,
         sign_session_token: true,
         content_sha256_header: false,
+        expires_in: None,
     };
     sign_request_with(request, credentials, &config)
 }
@@ -95,6 +97,9 @@ pub struct SigningConfig<'a> {
     /// Whether to send (and sign) `x-amz-content-sha256` (false for STS, as the
     /// AWS SDKs send it).
     pub content_sha256_header: bool,
+    /// Presign: put the signature in the query string (`X-Amz-Signature`,
+    /// `X-Amz-Expires` and the rest) instead of headers, valid this long.
+    pub expires_in: Option<std::time::Duration>,
 }
 
 /// [`sign_request`] for any service name and session-token mode (the SigV4 test
@@ -111,6 +116,10 @@ pub fn sign_request_with<B: AsRef<[u8]>>(
     }
     if config.content_sha256_header {
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    if let Some(expires_in) = config.expires_in {
+        settings.signature_location = SignatureLocation::QueryParams;
+        settings.expires_in = Some(expires_in);
     }
     let params = SigningParams::builder()
         .identity(&identity)
