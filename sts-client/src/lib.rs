@@ -5,9 +5,11 @@
 //! skew, one transport. Each operation is a method (`client.assume_role(input)`)
 //! and a `tower::Service<Input>` ([`StsClient::operation`]).
 //!
-//! Work in progress (issue 4): the default hyper transport, `~/.aws/config`,
-//! and presigning are not here yet; give a transport with
-//! [`StsClientBuilder::transport`].
+//! [`StsClient::from_env`] reads the environment and the shared config files
+//! and uses the default transport ([`transport`]: hyper 1 + rustls); a
+//! transport of your own goes in [`StsClientBuilder::transport`], as in the
+//! example below. [`presign`] makes presigned URLs and EKS tokens; [`profile`]
+//! parses `~/.aws/config`.
 //!
 //! # Example
 //!
