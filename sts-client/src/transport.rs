@@ -44,12 +44,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 /// How long an idle pooled connection is kept.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// The hyper-util client type behind [`HyperTransport`].
-pub type HyperClient = Client<HttpsConnector<ProxyConnector>, Full<Bytes>>;
-
 /// The default transport: a pooled hyper-util client over rustls. Cloning it
 /// shares the connection pool.
-pub type HyperTransport = HyperClient;
+pub type HyperTransport = Client<HttpsConnector<ProxyConnector>, Full<Bytes>>;
 
 /// Proxy settings: which destinations go through which proxy.
 #[derive(Clone)]
