@@ -308,6 +308,79 @@ class Gen:
             return f"{target}::decode(r)?"
         sys.exit(f"gen_model: cannot decode {target}")
 
+
+    # Server side: reading inputs from the query, writing outputs as XML -------
+    def from_query(self, in_name, members):
+        o = ["#[cfg(feature = \"server\")]\n", f"impl {in_name} {{\n"]
+        o.append("    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)\n")
+        o.append("    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters\n")
+        o.append("    /// are ignored, as STS ignores them; constraints are not checked (call\n")
+        o.append("    /// [`validate`](Self::validate)). Server side: used by the emulator.\n")
+        o.append("    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {\n")
+        if not members:
+            o.append("        let _ = params;\n        Ok(Self::default())\n    }\n}\n\n")
+            return "".join(o)
+        o.append("        let mut out = Self::default();\n")
+        o.append("        for (key, value) in params {\n            match key.as_str() {\n")
+        lists = []
+        for mname, m in members.items():
+            f = field_name(mname)
+            s = self.shape(m["shape"])
+            t = s["type"]
+            if t == "string":
+                o.append(f'                "{mname}" => out.{f} = Some(value.clone()),\n')
+            elif t == "integer":
+                o.append(f'                "{mname}" => out.{f} = Some(read::int(key, value)?),\n')
+            elif t == "list":
+                o.append(f'                "{mname}" => read::empty_list(&mut out.{f}),\n')
+                lists.append((mname, f, self.shape(s["member"]["shape"])))
+            elif t == "structure":
+                for fm in s["members"]:
+                    ff = field_name(fm)
+                    val = "value.clone()" if fm in s.get("required", []) else "Some(value.clone())"
+                    o.append(f'                "{mname}.{fm}" => out.{f}.get_or_insert_with(Default::default).{ff} = {val},\n')
+            else:
+                sys.exit(f"gen_model: cannot read {mname} from a query")
+        if lists:
+            o.append("                key => {\n")
+            for mname, f, item in lists:
+                o.append(f'                    if let Some((i, field)) = read::member(key, "{mname}")? {{\n')
+                o.append(f"                        let item = read::slot(&mut out.{f}, i);\n")
+                o.append("                        match field {\n")
+                if item["type"] == "string":
+                    o.append("                            None => *item = value.clone(),\n")
+                else:
+                    for fm in item["members"]:
+                        ff = field_name(fm)
+                        val = "value.clone()" if fm in item.get("required", []) else "Some(value.clone())"
+                        o.append(f'                            Some("{fm}") => item.{ff} = {val},\n')
+                o.append("                            _ => {}\n                        }\n                        continue;\n                    }\n")
+            o.append("                }\n")
+        else:
+            o.append("                _ => {}\n")
+        o.append("            }\n        }\n        Ok(out)\n    }\n}\n\n")
+        return "".join(o)
+
+    def write_members(self, members, target_expr, indent):
+        o = []
+        for mname, m in members.items():
+            f = field_name(mname)
+            s = self.shape(m["shape"])
+            t = s["type"]
+            if t == "string":
+                stmt = f'w.text("{mname}", value);'
+            elif t == "integer":
+                stmt = f'w.int("{mname}", *value);'
+            elif t == "timestamp":
+                stmt = f'w.timestamp("{mname}", *value);'
+            elif t == "structure":
+                inner = "write_credentials(w, value)" if m["shape"] == "Credentials" else "value.write_xml(w)"
+                stmt = f'w.start("{mname}"); {inner}; w.end("{mname}");'
+            else:
+                sys.exit(f"gen_model: cannot write {mname} as XML")
+            o.append(f"{indent}if let Some(value) = &{target_expr}.{f} {{ {stmt} }}\n")
+        return o
+
     # Debug --------------------------------------------------------------------
     def debug_impl(self, rust_name, fields):
         """fields: list of (field, sensitive, optional)"""
@@ -378,6 +451,16 @@ class Gen:
                     inits.append(f)
             out.append(f"        Ok(Self {{ {', '.join(inits)} }})\n    }}\n")
         out.append("}\n")
+        if not for_input:
+            out.append(f"\n#[cfg(feature = \"server\")]\nimpl {name} {{\n")
+            out.append("    pub(crate) fn write_xml(&self, w: &mut XmlWriter) {\n")
+            for mname in s["members"]:
+                f = field_name(mname)
+                if mname in req:
+                    out.append(f'        w.text("{mname}", &self.{f});\n')
+                else:
+                    out.append(f'        if let Some(value) = &self.{f} {{ w.text("{mname}", value); }}\n')
+            out.append("    }\n}\n")
         if name == "PolicyDescriptorType":
             out.append("""
 impl From<&str> for PolicyDescriptorType {
@@ -414,7 +497,9 @@ impl From<String> for PolicyDescriptorType {
         o.append("use crate::operation::Operation;\n")
         o.append("use crate::query::QueryWriter;\n")
         o.append("#[allow(unused_imports)]\nuse crate::validate::{self as v, Path};\n")
-        o.append("use crate::xml::{DecodeResult, XmlReader, decode_response};\n\n")
+        o.append("use crate::xml::{DecodeResult, XmlReader, decode_response};\n")
+        o.append("#[cfg(feature = \"server\")]\n#[allow(unused_imports)]\nuse crate::query::{QueryError, read};\n")
+        o.append("#[cfg(feature = \"server\")]\nuse crate::xml::{EncodeResult, XmlWriter};\n\n")
         o.append(f'const OP: &str = "{op_name}";\n\n')
 
         # marker
@@ -506,6 +591,8 @@ impl From<String> for PolicyDescriptorType {
         o.append(f"    pub fn build_unchecked(self) -> {in_name} {{\n        self.inner\n    }}\n")
         o.append("}\n\n")
 
+        o.append(self.from_query(in_name, members))
+
         # output
         out_members = out_shape["members"]
         o.append(f"/// The output of [`{op_name}`].\n")
@@ -543,6 +630,13 @@ impl From<String> for PolicyDescriptorType {
         o.append("        Ok(out)\n    }\n\n")
         o.append("    fn set_request_id(&mut self, request_id: String) {\n        self.request_id = Some(request_id);\n    }\n}\n\n")
 
+        o.append(f"#[cfg(feature = \"server\")]\nimpl EncodeResult for {out_name} {{\n")
+        o.append("    fn write_result(&self, w: &mut XmlWriter) {\n")
+        if not out_members:
+            o.append("        let _ = w;\n")
+        o.extend(self.write_members(out_members, "self", "        "))
+        o.append("    }\n}\n\n")
+
         # Operation impl
         o.append(f"impl Operation for {op_name} {{\n")
         o.append(f'    const NAME: &\'static str = OP;\n    const SIGNED: bool = {"true" if signed else "false"};\n')
@@ -556,7 +650,7 @@ impl From<String> for PolicyDescriptorType {
         o = [HEADER, "\n//! Shapes shared by several operations, and the constraints of the model's string and integer shapes.\n\n"]
         o.append("use std::fmt;\n#[allow(unused_imports)]\nuse std::time::SystemTime;\n\n")
         o.append("pub use aws_credential_types::Credentials;\n\n")
-        o.append("use crate::error::DecodeError;\nuse crate::validate::{Charset, IntShape, StringShape};\nuse crate::xml::XmlReader;\n\n")
+        o.append("use crate::error::DecodeError;\nuse crate::validate::{Charset, IntShape, StringShape};\nuse crate::xml::XmlReader;\n#[cfg(feature = \"server\")]\nuse crate::xml::XmlWriter;\n\n")
         o.append('pub(crate) const REDACTED: &str = "** redacted **";\n\n')
         structs_in = ["Tag", "PolicyDescriptorType", "ProvidedContext"]
         structs_out = ["AssumedRoleUser", "FederatedUser"]
@@ -585,6 +679,19 @@ pub(crate) fn decode_credentials(r: &mut XmlReader<'_>) -> Result<Credentials, D
         Some(expiration.ok_or_else(|| missing("Expiration"))?),
         "sts",
     ))
+}
+
+/// Writes the children of `<Credentials>`.
+#[cfg(feature = "server")]
+pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
+    w.text("AccessKeyId", c.access_key_id());
+    w.text("SecretAccessKey", c.secret_access_key());
+    if let Some(token) = c.session_token() {
+        w.text("SessionToken", token);
+    }
+    if let Some(expiry) = c.expiry() {
+        w.timestamp("Expiration", expiry);
+    }
 }
 
 ''')

@@ -125,6 +125,101 @@ fn decode_component(s: &str) -> String {
     percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
 }
 
+/// A parameter that cannot be read into an input (see the generated
+/// `from_query` of each input; server side only).
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    param: String,
+    reason: String,
+}
+
+#[cfg(feature = "server")]
+impl QueryError {
+    fn new(param: &str, reason: impl Into<String>) -> Self {
+        Self {
+            param: param.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The parameter's name as sent (`DurationSeconds`, `Tags.member.1.Key`).
+    pub fn param(&self) -> &str {
+        &self.param
+    }
+
+    /// What is wrong with it.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+#[cfg(feature = "server")]
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "parameter {}: {}", self.param, self.reason)
+    }
+}
+
+#[cfg(feature = "server")]
+impl std::error::Error for QueryError {}
+
+/// The largest list index (`.member.N`) a server accepts: STS lists hold at
+/// most 50 items, and a larger index must not make the server allocate.
+#[cfg(feature = "server")]
+pub const MAX_LIST_INDEX: usize = 1000;
+
+/// Helpers for the generated `from_query` functions.
+#[cfg(feature = "server")]
+pub(crate) mod read {
+    use super::{MAX_LIST_INDEX, QueryError};
+
+    /// An integer parameter.
+    pub(crate) fn int(key: &str, value: &str) -> Result<i32, QueryError> {
+        value
+            .parse()
+            .map_err(|_| QueryError::new(key, format!("{value:?} is not a 32-bit integer")))
+    }
+
+    /// Splits `List.member.N` / `List.member.N.Field` into `(N, Field)`.
+    pub(crate) fn member<'k>(
+        key: &'k str,
+        list: &str,
+    ) -> Result<Option<(usize, Option<&'k str>)>, QueryError> {
+        let Some(rest) = key
+            .strip_prefix(list)
+            .and_then(|r| r.strip_prefix(".member."))
+        else {
+            return Ok(None);
+        };
+        let (index, field) = match rest.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (rest, None),
+        };
+        match index.parse::<usize>() {
+            Ok(i) if (1..=MAX_LIST_INDEX).contains(&i) => Ok(Some((i, field))),
+            _ => Err(QueryError::new(
+                key,
+                format!("list index {index:?} is not between 1 and {MAX_LIST_INDEX}"),
+            )),
+        }
+    }
+
+    /// The item at (1-based) `index`, growing the list with defaults as needed.
+    pub(crate) fn slot<T: Default>(list: &mut Option<Vec<T>>, index: usize) -> &mut T {
+        let list = list.get_or_insert_with(Vec::new);
+        if list.len() < index {
+            list.resize_with(index, T::default);
+        }
+        &mut list[index - 1]
+    }
+
+    /// `List=`: an explicitly empty list.
+    pub(crate) fn empty_list<T>(list: &mut Option<Vec<T>>) {
+        list.get_or_insert_with(Vec::new);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

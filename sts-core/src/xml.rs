@@ -420,3 +420,120 @@ impl ErrorParts {
         Ok(())
     }
 }
+
+// ---------------------------------------------------------------------------
+// Writing (server side)
+
+/// The XML namespace of STS responses.
+pub const STS_XMLNS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+/// Writes the XML of responses, as STS lays it out (server side: the emulator
+/// and tests).
+#[cfg(feature = "server")]
+#[derive(Debug, Default)]
+pub struct XmlWriter {
+    buf: String,
+}
+
+#[cfg(feature = "server")]
+impl XmlWriter {
+    /// An empty document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Opens `<name>`.
+    pub fn start(&mut self, name: &str) {
+        self.buf.push('<');
+        self.buf.push_str(name);
+        self.buf.push('>');
+    }
+
+    /// Closes `</name>`.
+    pub fn end(&mut self, name: &str) {
+        self.buf.push_str("</");
+        self.buf.push_str(name);
+        self.buf.push('>');
+    }
+
+    /// Writes `<name>text</name>`, escaping the text.
+    pub fn text(&mut self, name: &str, text: &str) {
+        self.start(name);
+        for c in text.chars() {
+            match c {
+                '&' => self.buf.push_str("&amp;"),
+                '<' => self.buf.push_str("&lt;"),
+                '>' => self.buf.push_str("&gt;"),
+                '\r' => self.buf.push_str("&#xD;"),
+                c => self.buf.push(c),
+            }
+        }
+        self.end(name);
+    }
+
+    /// Writes `<name>123</name>`.
+    pub fn int(&mut self, name: &str, value: i32) {
+        self.text(name, &value.to_string());
+    }
+
+    /// Writes `<name>2011-07-15T23:28:33Z</name>`.
+    pub fn timestamp(&mut self, name: &str, value: SystemTime) {
+        self.text(name, &format_timestamp(value));
+    }
+
+    /// The document written so far.
+    pub fn finish(self) -> String {
+        self.buf
+    }
+}
+
+/// The result element of an operation, written by generated code (server side).
+#[cfg(feature = "server")]
+pub trait EncodeResult: DecodeResult {
+    /// Writes the children of the result element.
+    fn write_result(&self, w: &mut XmlWriter);
+}
+
+/// The body of a successful response: `<XResponse xmlns=...><XResult>...</XResult>
+/// <ResponseMetadata><RequestId>...</RequestId></ResponseMetadata></XResponse>`.
+#[cfg(feature = "server")]
+pub fn encode_response<O: EncodeResult>(output: &O, request_id: &str) -> String {
+    let mut w = XmlWriter::new();
+    w.buf
+        .push_str(&format!("<{} xmlns=\"{STS_XMLNS}\">\n  ", O::RESPONSE));
+    w.start(O::RESULT);
+    output.write_result(&mut w);
+    w.end(O::RESULT);
+    w.buf.push_str("\n  <ResponseMetadata>");
+    w.text("RequestId", request_id);
+    w.buf.push_str("</ResponseMetadata>\n");
+    w.end(O::RESPONSE);
+    w.buf.push('\n');
+    w.finish()
+}
+
+/// The body of an error response as STS sends it: `<ErrorResponse xmlns=...>
+/// <Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
+/// `error_type` is `Sender` or `Receiver`.
+#[cfg(feature = "server")]
+pub fn encode_error_response(
+    error_type: &str,
+    code: &str,
+    message: &str,
+    request_id: &str,
+) -> String {
+    let mut w = XmlWriter::new();
+    w.buf
+        .push_str(&format!("<ErrorResponse xmlns=\"{STS_XMLNS}\">\n  "));
+    w.start("Error");
+    w.text("Type", error_type);
+    w.text("Code", code);
+    w.text("Message", message);
+    w.end("Error");
+    w.buf.push_str("\n  ");
+    w.text("RequestId", request_id);
+    w.buf.push('\n');
+    w.end("ErrorResponse");
+    w.buf.push('\n');
+    w.finish()
+}

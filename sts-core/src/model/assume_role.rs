@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "AssumeRole";
 
@@ -587,6 +592,75 @@ impl AssumeRoleInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl AssumeRoleInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "RoleArn" => out.role_arn = Some(value.clone()),
+                "RoleSessionName" => out.role_session_name = Some(value.clone()),
+                "PolicyArns" => read::empty_list(&mut out.policy_arns),
+                "Policy" => out.policy = Some(value.clone()),
+                "DurationSeconds" => out.duration_seconds = Some(read::int(key, value)?),
+                "Tags" => read::empty_list(&mut out.tags),
+                "TransitiveTagKeys" => read::empty_list(&mut out.transitive_tag_keys),
+                "ExternalId" => out.external_id = Some(value.clone()),
+                "SerialNumber" => out.serial_number = Some(value.clone()),
+                "TokenCode" => out.token_code = Some(value.clone()),
+                "SourceIdentity" => out.source_identity = Some(value.clone()),
+                "ProvidedContexts" => read::empty_list(&mut out.provided_contexts),
+                "MinimumSessionTokenSize" => {
+                    out.minimum_session_token_size = Some(read::int(key, value)?)
+                }
+                key => {
+                    if let Some((i, field)) = read::member(key, "PolicyArns")? {
+                        let item = read::slot(&mut out.policy_arns, i);
+                        match field {
+                            Some("arn") => item.arn = Some(value.clone()),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    if let Some((i, field)) = read::member(key, "Tags")? {
+                        let item = read::slot(&mut out.tags, i);
+                        match field {
+                            Some("Key") => item.key = value.clone(),
+                            Some("Value") => item.value = value.clone(),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    if let Some((i, field)) = read::member(key, "TransitiveTagKeys")? {
+                        let item = read::slot(&mut out.transitive_tag_keys, i);
+                        match field {
+                            None => *item = value.clone(),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    if let Some((i, field)) = read::member(key, "ProvidedContexts")? {
+                        let item = read::slot(&mut out.provided_contexts, i);
+                        match field {
+                            Some("ProviderArn") => item.provider_arn = Some(value.clone()),
+                            Some("ContextAssertion") => {
+                                item.context_assertion = Some(value.clone())
+                            }
+                            _ => {}
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`AssumeRole`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -664,6 +738,34 @@ impl DecodeResult for AssumeRoleOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for AssumeRoleOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.credentials {
+            w.start("Credentials");
+            write_credentials(w, value);
+            w.end("Credentials");
+        }
+        if let Some(value) = &self.assumed_role_user {
+            w.start("AssumedRoleUser");
+            value.write_xml(w);
+            w.end("AssumedRoleUser");
+        }
+        if let Some(value) = &self.packed_policy_size {
+            w.int("PackedPolicySize", *value);
+        }
+        if let Some(value) = &self.source_identity {
+            w.text("SourceIdentity", value);
+        }
+        if let Some(value) = &self.session_token_utilization {
+            w.int("SessionTokenUtilization", *value);
+        }
+        if let Some(value) = &self.session_token_size {
+            w.int("SessionTokenSize", *value);
+        }
     }
 }
 

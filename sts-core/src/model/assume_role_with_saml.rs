@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "AssumeRoleWithSAML";
 
@@ -324,6 +329,41 @@ impl AssumeRoleWithSAMLInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl AssumeRoleWithSAMLInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "RoleArn" => out.role_arn = Some(value.clone()),
+                "PrincipalArn" => out.principal_arn = Some(value.clone()),
+                "SAMLAssertion" => out.saml_assertion = Some(value.clone()),
+                "PolicyArns" => read::empty_list(&mut out.policy_arns),
+                "Policy" => out.policy = Some(value.clone()),
+                "DurationSeconds" => out.duration_seconds = Some(read::int(key, value)?),
+                "MinimumSessionTokenSize" => {
+                    out.minimum_session_token_size = Some(read::int(key, value)?)
+                }
+                key => {
+                    if let Some((i, field)) = read::member(key, "PolicyArns")? {
+                        let item = read::slot(&mut out.policy_arns, i);
+                        match field {
+                            Some("arn") => item.arn = Some(value.clone()),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`AssumeRoleWithSAML`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -438,6 +478,49 @@ impl DecodeResult for AssumeRoleWithSAMLOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for AssumeRoleWithSAMLOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.credentials {
+            w.start("Credentials");
+            write_credentials(w, value);
+            w.end("Credentials");
+        }
+        if let Some(value) = &self.assumed_role_user {
+            w.start("AssumedRoleUser");
+            value.write_xml(w);
+            w.end("AssumedRoleUser");
+        }
+        if let Some(value) = &self.packed_policy_size {
+            w.int("PackedPolicySize", *value);
+        }
+        if let Some(value) = &self.subject {
+            w.text("Subject", value);
+        }
+        if let Some(value) = &self.subject_type {
+            w.text("SubjectType", value);
+        }
+        if let Some(value) = &self.issuer {
+            w.text("Issuer", value);
+        }
+        if let Some(value) = &self.audience {
+            w.text("Audience", value);
+        }
+        if let Some(value) = &self.name_qualifier {
+            w.text("NameQualifier", value);
+        }
+        if let Some(value) = &self.source_identity {
+            w.text("SourceIdentity", value);
+        }
+        if let Some(value) = &self.session_token_utilization {
+            w.int("SessionTokenUtilization", *value);
+        }
+        if let Some(value) = &self.session_token_size {
+            w.int("SessionTokenSize", *value);
+        }
     }
 }
 

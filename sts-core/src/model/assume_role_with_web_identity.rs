@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "AssumeRoleWithWebIdentity";
 
@@ -368,6 +373,42 @@ impl AssumeRoleWithWebIdentityInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl AssumeRoleWithWebIdentityInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "RoleArn" => out.role_arn = Some(value.clone()),
+                "RoleSessionName" => out.role_session_name = Some(value.clone()),
+                "WebIdentityToken" => out.web_identity_token = Some(value.clone()),
+                "ProviderId" => out.provider_id = Some(value.clone()),
+                "PolicyArns" => read::empty_list(&mut out.policy_arns),
+                "Policy" => out.policy = Some(value.clone()),
+                "DurationSeconds" => out.duration_seconds = Some(read::int(key, value)?),
+                "MinimumSessionTokenSize" => {
+                    out.minimum_session_token_size = Some(read::int(key, value)?)
+                }
+                key => {
+                    if let Some((i, field)) = read::member(key, "PolicyArns")? {
+                        let item = read::slot(&mut out.policy_arns, i);
+                        match field {
+                            Some("arn") => item.arn = Some(value.clone()),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`AssumeRoleWithWebIdentity`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -465,6 +506,43 @@ impl DecodeResult for AssumeRoleWithWebIdentityOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for AssumeRoleWithWebIdentityOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.credentials {
+            w.start("Credentials");
+            write_credentials(w, value);
+            w.end("Credentials");
+        }
+        if let Some(value) = &self.subject_from_web_identity_token {
+            w.text("SubjectFromWebIdentityToken", value);
+        }
+        if let Some(value) = &self.assumed_role_user {
+            w.start("AssumedRoleUser");
+            value.write_xml(w);
+            w.end("AssumedRoleUser");
+        }
+        if let Some(value) = &self.packed_policy_size {
+            w.int("PackedPolicySize", *value);
+        }
+        if let Some(value) = &self.provider {
+            w.text("Provider", value);
+        }
+        if let Some(value) = &self.audience {
+            w.text("Audience", value);
+        }
+        if let Some(value) = &self.source_identity {
+            w.text("SourceIdentity", value);
+        }
+        if let Some(value) = &self.session_token_utilization {
+            w.int("SessionTokenUtilization", *value);
+        }
+        if let Some(value) = &self.session_token_size {
+            w.int("SessionTokenSize", *value);
+        }
     }
 }
 

@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "AssumeRoot";
 
@@ -223,6 +228,32 @@ impl AssumeRootInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl AssumeRootInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "TargetPrincipal" => out.target_principal = Some(value.clone()),
+                "TaskPolicyArn.arn" => {
+                    out.task_policy_arn.get_or_insert_with(Default::default).arn =
+                        Some(value.clone())
+                }
+                "DurationSeconds" => out.duration_seconds = Some(read::int(key, value)?),
+                "MinimumSessionTokenSize" => {
+                    out.minimum_session_token_size = Some(read::int(key, value)?)
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`AssumeRoot`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -286,6 +317,26 @@ impl DecodeResult for AssumeRootOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for AssumeRootOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.credentials {
+            w.start("Credentials");
+            write_credentials(w, value);
+            w.end("Credentials");
+        }
+        if let Some(value) = &self.source_identity {
+            w.text("SourceIdentity", value);
+        }
+        if let Some(value) = &self.session_token_utilization {
+            w.int("SessionTokenUtilization", *value);
+        }
+        if let Some(value) = &self.session_token_size {
+            w.int("SessionTokenSize", *value);
+        }
     }
 }
 

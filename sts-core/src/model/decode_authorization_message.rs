@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "DecodeAuthorizationMessage";
 
@@ -122,6 +127,24 @@ impl DecodeAuthorizationMessageInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl DecodeAuthorizationMessageInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "EncodedMessage" => out.encoded_message = Some(value.clone()),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`DecodeAuthorizationMessage`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -158,6 +181,15 @@ impl DecodeResult for DecodeAuthorizationMessageOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for DecodeAuthorizationMessageOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.decoded_message {
+            w.text("DecodedMessage", value);
+        }
     }
 }
 

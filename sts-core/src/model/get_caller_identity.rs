@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "GetCallerIdentity";
 
@@ -87,6 +92,18 @@ impl GetCallerIdentityInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl GetCallerIdentityInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let _ = params;
+        Ok(Self::default())
+    }
+}
+
 /// The output of [`GetCallerIdentity`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -131,6 +148,21 @@ impl DecodeResult for GetCallerIdentityOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for GetCallerIdentityOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.user_id {
+            w.text("UserId", value);
+        }
+        if let Some(value) = &self.account {
+            w.text("Account", value);
+        }
+        if let Some(value) = &self.arn {
+            w.text("Arn", value);
+        }
     }
 }
 

@@ -12,9 +12,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "GetDelegatedAccessToken";
 
@@ -111,6 +116,24 @@ impl GetDelegatedAccessTokenInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl GetDelegatedAccessTokenInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "TradeInToken" => out.trade_in_token = Some(value.clone()),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`GetDelegatedAccessToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -161,6 +184,23 @@ impl DecodeResult for GetDelegatedAccessTokenOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for GetDelegatedAccessTokenOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.credentials {
+            w.start("Credentials");
+            write_credentials(w, value);
+            w.end("Credentials");
+        }
+        if let Some(value) = &self.packed_policy_size {
+            w.int("PackedPolicySize", *value);
+        }
+        if let Some(value) = &self.assumed_principal {
+            w.text("AssumedPrincipal", value);
+        }
     }
 }
 

@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "GetFederationToken";
 
@@ -331,6 +336,49 @@ impl GetFederationTokenInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl GetFederationTokenInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "Name" => out.name = Some(value.clone()),
+                "Policy" => out.policy = Some(value.clone()),
+                "PolicyArns" => read::empty_list(&mut out.policy_arns),
+                "DurationSeconds" => out.duration_seconds = Some(read::int(key, value)?),
+                "Tags" => read::empty_list(&mut out.tags),
+                "MinimumSessionTokenSize" => {
+                    out.minimum_session_token_size = Some(read::int(key, value)?)
+                }
+                key => {
+                    if let Some((i, field)) = read::member(key, "PolicyArns")? {
+                        let item = read::slot(&mut out.policy_arns, i);
+                        match field {
+                            Some("arn") => item.arn = Some(value.clone()),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    if let Some((i, field)) = read::member(key, "Tags")? {
+                        let item = read::slot(&mut out.tags, i);
+                        match field {
+                            Some("Key") => item.key = value.clone(),
+                            Some("Value") => item.value = value.clone(),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`GetFederationToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -399,6 +447,31 @@ impl DecodeResult for GetFederationTokenOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for GetFederationTokenOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.credentials {
+            w.start("Credentials");
+            write_credentials(w, value);
+            w.end("Credentials");
+        }
+        if let Some(value) = &self.federated_user {
+            w.start("FederatedUser");
+            value.write_xml(w);
+            w.end("FederatedUser");
+        }
+        if let Some(value) = &self.packed_policy_size {
+            w.int("PackedPolicySize", *value);
+        }
+        if let Some(value) = &self.session_token_utilization {
+            w.int("SessionTokenUtilization", *value);
+        }
+        if let Some(value) = &self.session_token_size {
+            w.int("SessionTokenSize", *value);
+        }
     }
 }
 

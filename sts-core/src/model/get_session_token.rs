@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "GetSessionToken";
 
@@ -196,6 +201,29 @@ impl GetSessionTokenInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl GetSessionTokenInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "DurationSeconds" => out.duration_seconds = Some(read::int(key, value)?),
+                "SerialNumber" => out.serial_number = Some(value.clone()),
+                "TokenCode" => out.token_code = Some(value.clone()),
+                "MinimumSessionTokenSize" => {
+                    out.minimum_session_token_size = Some(read::int(key, value)?)
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`GetSessionToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -248,6 +276,23 @@ impl DecodeResult for GetSessionTokenOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for GetSessionTokenOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.credentials {
+            w.start("Credentials");
+            write_credentials(w, value);
+            w.end("Credentials");
+        }
+        if let Some(value) = &self.session_token_utilization {
+            w.int("SessionTokenUtilization", *value);
+        }
+        if let Some(value) = &self.session_token_size {
+            w.int("SessionTokenSize", *value);
+        }
     }
 }
 

@@ -14,9 +14,14 @@ use super::shapes::*;
 use crate::error::{DecodeError, Error, ValidationError};
 use crate::operation::Operation;
 use crate::query::QueryWriter;
+#[cfg(feature = "server")]
+#[allow(unused_imports)]
+use crate::query::{QueryError, read};
 #[allow(unused_imports)]
 use crate::validate::{self as v, Path};
 use crate::xml::{DecodeResult, XmlReader, decode_response};
+#[cfg(feature = "server")]
+use crate::xml::{EncodeResult, XmlWriter};
 
 const OP: &str = "GetWebIdentityToken";
 
@@ -246,6 +251,45 @@ impl GetWebIdentityTokenInputBuilder {
     }
 }
 
+#[cfg(feature = "server")]
+impl GetWebIdentityTokenInput {
+    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
+    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
+    /// are ignored, as STS ignores them; constraints are not checked (call
+    /// [`validate`](Self::validate)). Server side: used by the emulator.
+    pub fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        let mut out = Self::default();
+        for (key, value) in params {
+            match key.as_str() {
+                "Audience" => read::empty_list(&mut out.audience),
+                "DurationSeconds" => out.duration_seconds = Some(read::int(key, value)?),
+                "SigningAlgorithm" => out.signing_algorithm = Some(value.clone()),
+                "Tags" => read::empty_list(&mut out.tags),
+                key => {
+                    if let Some((i, field)) = read::member(key, "Audience")? {
+                        let item = read::slot(&mut out.audience, i);
+                        match field {
+                            None => *item = value.clone(),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    if let Some((i, field)) = read::member(key, "Tags")? {
+                        let item = read::slot(&mut out.tags, i);
+                        match field {
+                            Some("Key") => item.key = value.clone(),
+                            Some("Value") => item.value = value.clone(),
+                            _ => {}
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The output of [`GetWebIdentityToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -289,6 +333,18 @@ impl DecodeResult for GetWebIdentityTokenOutput {
 
     fn set_request_id(&mut self, request_id: String) {
         self.request_id = Some(request_id);
+    }
+}
+
+#[cfg(feature = "server")]
+impl EncodeResult for GetWebIdentityTokenOutput {
+    fn write_result(&self, w: &mut XmlWriter) {
+        if let Some(value) = &self.web_identity_token {
+            w.text("WebIdentityToken", value);
+        }
+        if let Some(value) = &self.expiration {
+            w.timestamp("Expiration", *value);
+        }
     }
 }
 

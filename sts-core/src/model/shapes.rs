@@ -11,6 +11,8 @@ pub use aws_credential_types::Credentials;
 use crate::error::DecodeError;
 use crate::validate::{Charset, IntShape, StringShape};
 use crate::xml::XmlReader;
+#[cfg(feature = "server")]
+use crate::xml::XmlWriter;
 
 pub(crate) const REDACTED: &str = "** redacted **";
 
@@ -175,6 +177,14 @@ impl AssumedRoleUser {
     }
 }
 
+#[cfg(feature = "server")]
+impl AssumedRoleUser {
+    pub(crate) fn write_xml(&self, w: &mut XmlWriter) {
+        w.text("AssumedRoleId", &self.assumed_role_id);
+        w.text("Arn", &self.arn);
+    }
+}
+
 /// Identifiers for the federated user that is associated with the credentials.
 #[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -221,6 +231,14 @@ impl FederatedUser {
     }
 }
 
+#[cfg(feature = "server")]
+impl FederatedUser {
+    pub(crate) fn write_xml(&self, w: &mut XmlWriter) {
+        w.text("FederatedUserId", &self.federated_user_id);
+        w.text("Arn", &self.arn);
+    }
+}
+
 /// Reads `<Credentials>` into [`Credentials`] from `aws-credential-types`,
 /// whose `Debug` never shows the secret key or the session token.
 pub(crate) fn decode_credentials(r: &mut XmlReader<'_>) -> Result<Credentials, DecodeError> {
@@ -248,6 +266,19 @@ pub(crate) fn decode_credentials(r: &mut XmlReader<'_>) -> Result<Credentials, D
         Some(expiration.ok_or_else(|| missing("Expiration"))?),
         "sts",
     ))
+}
+
+/// Writes the children of `<Credentials>`.
+#[cfg(feature = "server")]
+pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
+    w.text("AccessKeyId", c.access_key_id());
+    w.text("SecretAccessKey", c.secret_access_key());
+    if let Some(token) = c.session_token() {
+        w.text("SessionToken", token);
+    }
+    if let Some(expiry) = c.expiry() {
+        w.timestamp("Expiration", expiry);
+    }
 }
 
 /// Constraints of `accessKeyIdType`.
