@@ -1,0 +1,39 @@
+//! Faults the emulator injects into the next calls.
+
+use std::time::Duration;
+
+/// A fault applied to one call (see [`Emulator::inject`](crate::Emulator::inject)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answers `400 Throttling: Rate exceeded`, as STS throttles.
+    Throttle,
+    /// Answers this 5xx status with an STS error body (`500 InternalFailure`,
+    /// `503 ServiceUnavailable`, others `InternalError`).
+    ServerError(u16),
+    /// Waits this long (on the tokio clock), then answers normally.
+    Delay(Duration),
+    /// Closes the connection without answering (the service fails with
+    /// [`EmulatorError`](crate::EmulatorError)).
+    DropConnection,
+    /// Answers normally, but the body stops halfway (the declared length is
+    /// the full one; the body then fails).
+    TruncateBody,
+    /// Answers 200 with a body of this many bytes (an unfinished XML
+    /// document), streamed in chunks rather than held in memory.
+    OversizeBody(u64),
+}
+
+impl Fault {
+    /// A short name for the call record.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Fault::Throttle => "throttle",
+            Fault::ServerError(_) => "server-error",
+            Fault::Delay(_) => "delay",
+            Fault::DropConnection => "drop-connection",
+            Fault::TruncateBody => "truncate-body",
+            Fault::OversizeBody(_) => "oversize-body",
+        }
+    }
+}
