@@ -84,7 +84,10 @@ pub(crate) fn verify(
 
     let payload_hash = payload_hash(parts, body)?;
     let canonical = canonical_request(parts, &sig, &payload_hash)?;
-    let scope = format!("{}/{}/{}/aws4_request", sig.scope_date, sig.region, sig.service);
+    let scope = format!(
+        "{}/{}/{}/aws4_request",
+        sig.scope_date, sig.region, sig.service
+    );
     let string_to_sign = format!(
         "{ALGORITHM}\n{}\n{scope}\n{}",
         sig.amz_date,
@@ -112,7 +115,10 @@ fn check_time(sig: &Signature, request_time: SystemTime, now: SystemTime) -> Res
             )));
         }
         if request_time > now + MAX_SKEW {
-            return Err(skewed(format!("Signature not yet current: {} is later than now", sig.amz_date)));
+            return Err(skewed(format!(
+                "Signature not yet current: {} is later than now",
+                sig.amz_date
+            )));
         }
         return Ok(());
     }
@@ -154,9 +160,9 @@ fn decode(s: &str) -> String {
 
 fn parse_signature(parts: &Parts) -> Result<Signature, ApiError> {
     if let Some(header) = parts.headers.get(http::header::AUTHORIZATION) {
-        let header = header
-            .to_str()
-            .map_err(|_| ApiError::incomplete_signature("The Authorization header is not ASCII."))?;
+        let header = header.to_str().map_err(|_| {
+            ApiError::incomplete_signature("The Authorization header is not ASCII.")
+        })?;
         return parse_authorization(parts, header);
     }
     let mut q = std::collections::HashMap::new();
@@ -166,9 +172,9 @@ fn parse_signature(parts: &Parts) -> Result<Signature, ApiError> {
         }
     }
     let get = |name: &str| {
-        q.get(name)
-            .cloned()
-            .ok_or_else(|| ApiError::incomplete_signature(format!("The presigned URL has no {name}.")))
+        q.get(name).cloned().ok_or_else(|| {
+            ApiError::incomplete_signature(format!("The presigned URL has no {name}."))
+        })
     };
     if get("X-Amz-Algorithm")? != ALGORITHM {
         return Err(ApiError::incomplete_signature(format!(
@@ -181,7 +187,9 @@ fn parse_signature(parts: &Parts) -> Result<Signature, ApiError> {
         .parse::<u64>()
         .ok()
         .filter(|e| (1..=604_800).contains(e))
-        .ok_or_else(|| ApiError::incomplete_signature("X-Amz-Expires must be between 1 and 604800 seconds."))?;
+        .ok_or_else(|| {
+            ApiError::incomplete_signature("X-Amz-Expires must be between 1 and 604800 seconds.")
+        })?;
     Ok(Signature {
         access_key_id,
         scope_date,
@@ -197,11 +205,14 @@ fn parse_signature(parts: &Parts) -> Result<Signature, ApiError> {
 }
 
 fn parse_authorization(parts: &Parts, header: &str) -> Result<Signature, ApiError> {
-    let rest = header.strip_prefix(ALGORITHM).and_then(|r| r.strip_prefix(' ')).ok_or_else(|| {
-        ApiError::incomplete_signature(format!(
-            "Authorization header requires the {ALGORITHM} algorithm."
-        ))
-    })?;
+    let rest = header
+        .strip_prefix(ALGORITHM)
+        .and_then(|r| r.strip_prefix(' '))
+        .ok_or_else(|| {
+            ApiError::incomplete_signature(format!(
+                "Authorization header requires the {ALGORITHM} algorithm."
+            ))
+        })?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for item in rest.split(',') {
         let item = item.trim();
@@ -229,7 +240,9 @@ fn parse_authorization(parts: &Parts, header: &str) -> Result<Signature, ApiErro
         .get("x-amz-date")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| {
-            ApiError::incomplete_signature("Authorization header requires existence of X-Amz-Date header.")
+            ApiError::incomplete_signature(
+                "Authorization header requires existence of X-Amz-Date header.",
+            )
         })?
         .to_owned();
     let session_token = parts
@@ -258,11 +271,20 @@ fn parse_credential(credential: &str) -> Result<(String, String, String, String)
         [key, date, region, service, "aws4_request"]
             if !key.is_empty() && date.len() == 8 && !region.is_empty() =>
         {
-            Ok((key.to_string(), date.to_string(), region.to_string(), service.to_string()))
+            Ok((
+                key.to_string(),
+                date.to_string(),
+                region.to_string(),
+                service.to_string(),
+            ))
         }
         _ => Err(ApiError::incomplete_signature(format!(
             "Credential must have the form <key>/<YYYYMMDD>/<region>/<service>/aws4_request; got {:?}.",
-            credential.split('/').next().map(|k| format!("{k}/...")).unwrap_or_default()
+            credential
+                .split('/')
+                .next()
+                .map(|k| format!("{k}/..."))
+                .unwrap_or_default()
         ))),
     }
 }
@@ -274,7 +296,10 @@ fn split_signed_headers(list: &str) -> Result<Vec<String>, ApiError> {
             " 'Host' must be a 'SignedHeader' in the AWS Authorization.",
         ));
     }
-    if names.iter().any(|n| n.is_empty() || n.bytes().any(|b| b.is_ascii_uppercase())) {
+    if names
+        .iter()
+        .any(|n| n.is_empty() || n.bytes().any(|b| b.is_ascii_uppercase()))
+    {
         return Err(ApiError::incomplete_signature(
             "SignedHeaders must be lowercase names separated by ';'.",
         ));
@@ -310,7 +335,11 @@ pub(crate) fn parse_amz_date(s: &str) -> Result<SystemTime, ApiError> {
 
 fn payload_hash(parts: &Parts, body: &[u8]) -> Result<String, ApiError> {
     let actual = hex::encode(Sha256::digest(body));
-    match parts.headers.get("x-amz-content-sha256").map(|v| v.to_str()) {
+    match parts
+        .headers
+        .get("x-amz-content-sha256")
+        .map(|v| v.to_str())
+    {
         None => Ok(actual),
         Some(Ok(claimed)) if claimed == actual => Ok(actual),
         // STS requests have small bodies: an unsigned payload would let the
@@ -324,7 +353,11 @@ fn payload_hash(parts: &Parts, body: &[u8]) -> Result<String, ApiError> {
     }
 }
 
-fn canonical_request(parts: &Parts, sig: &Signature, payload_hash: &str) -> Result<String, ApiError> {
+fn canonical_request(
+    parts: &Parts,
+    sig: &Signature,
+    payload_hash: &str,
+) -> Result<String, ApiError> {
     let mut out = String::with_capacity(512);
     out.push_str(parts.method.as_str());
     out.push('\n');

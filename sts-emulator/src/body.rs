@@ -20,9 +20,15 @@ pub struct EmulatorBody {
 enum Kind {
     Full(Option<Bytes>),
     /// Sends `part`, then fails; declares `declared` bytes.
-    Truncated { part: Option<Bytes>, declared: u64 },
+    Truncated {
+        part: Option<Bytes>,
+        declared: u64,
+    },
     /// Sends `prefix` then filler up to `remaining` bytes in all.
-    Stream { prefix: Option<Bytes>, remaining: u64 },
+    Stream {
+        prefix: Option<Bytes>,
+        remaining: u64,
+    },
 }
 
 impl EmulatorBody {

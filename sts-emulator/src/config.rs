@@ -67,7 +67,11 @@ impl Account {
 
     /// Adds an access key of the account's root user.
     #[must_use]
-    pub fn root_access_key(mut self, access_key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn root_access_key(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
         self.root_keys.push((access_key_id.into(), secret.into()));
         self
     }
@@ -131,7 +135,11 @@ impl User {
 
     /// Adds a long-term access key (`AKIA...`) and its secret.
     #[must_use]
-    pub fn access_key(mut self, access_key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn access_key(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
         self.keys.push((access_key_id.into(), secret.into()));
         self
     }
@@ -149,7 +157,10 @@ impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("User")
             .field("name", &self.name)
-            .field("keys", &self.keys.iter().map(|(id, _)| id).collect::<Vec<_>>())
+            .field(
+                "keys",
+                &self.keys.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            )
             .field("mfa_device", &self.mfa.as_ref().map(|(serial, _)| serial))
             .finish()
     }

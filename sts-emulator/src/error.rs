@@ -114,7 +114,9 @@ impl fmt::Display for EmulatorError {
             EmulatorErrorKind::Truncated => {
                 f.write_str("response body cut short by the STS emulator (injected fault)")
             }
-            EmulatorErrorKind::Body(_) => f.write_str("the STS emulator could not read the request body"),
+            EmulatorErrorKind::Body(_) => {
+                f.write_str("the STS emulator could not read the request body")
+            }
         }
     }
 }

@@ -58,5 +58,11 @@ pub fn account() -> Account {
 
 /// The example user's long-term credentials.
 pub fn credentials() -> Credentials {
-    Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None, "sts-emulator-example")
+    Credentials::new(
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        None,
+        None,
+        "sts-emulator-example",
+    )
 }

@@ -218,7 +218,10 @@ impl Emulator {
     /// A trade-in token for `GetDelegatedAccessToken`, good for `ttl`, that
     /// yields a session of `role_arn`.
     pub fn trade_in_token(&self, role_arn: &str, ttl: Duration) -> String {
-        let token = format!("sts-emulator-trade-in-{}", state::new_secret().replace(['+', '/'], "x"));
+        let token = format!(
+            "sts-emulator-trade-in-{}",
+            state::new_secret().replace(['+', '/'], "x")
+        );
         let expires = self.now() + ttl;
         self.state()
             .trade_in
@@ -254,7 +257,14 @@ impl Emulator {
         provider_arn: &str,
         ttl: Duration,
     ) -> String {
-        tokens::make_saml(issuer, subject, subject, role_arn, provider_arn, self.now() + ttl)
+        tokens::make_saml(
+            issuer,
+            subject,
+            subject,
+            role_arn,
+            provider_arn,
+            self.now() + ttl,
+        )
     }
 }
 

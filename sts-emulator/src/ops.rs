@@ -38,7 +38,13 @@ fn respond<O: EncodeResult>(output: &O, request_id: &str) -> Result<String, ApiE
 }
 
 impl Emulator {
-    pub(crate) fn handle(&self, parts: &Parts, body: &[u8], now: SystemTime, request_id: &str) -> Handled {
+    pub(crate) fn handle(
+        &self,
+        parts: &Parts,
+        body: &[u8],
+        now: SystemTime,
+        request_id: &str,
+    ) -> Handled {
         let mut params: Vec<(String, String)> = parse_form(parts.uri.query().unwrap_or(""))
             .into_iter()
             .filter(|(k, _)| !k.starts_with("X-Amz-"))
@@ -46,7 +52,10 @@ impl Emulator {
         if !body.is_empty() {
             params.extend(parse_form(&String::from_utf8_lossy(body)));
         }
-        let action = params.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.clone());
+        let action = params
+            .iter()
+            .find(|(k, _)| k == "Action")
+            .map(|(_, v)| v.clone());
         let mut handled = Handled {
             action: action.clone(),
             params,
@@ -54,7 +63,14 @@ impl Emulator {
             caller_arn: None,
             result: Ok(String::new()),
         };
-        handled.result = self.run(parts, body, now, request_id, action.as_deref(), &mut handled);
+        handled.result = self.run(
+            parts,
+            body,
+            now,
+            request_id,
+            action.as_deref(),
+            &mut handled,
+        );
         handled
     }
 
@@ -68,7 +84,11 @@ impl Emulator {
         handled: &mut Handled,
     ) -> Result<String, ApiError> {
         let action = action.ok_or_else(|| ApiError::new(400, "MissingAction", "Missing Action"))?;
-        let version = handled.params.iter().find(|(k, _)| k == "Version").map(|(_, v)| v.as_str());
+        let version = handled
+            .params
+            .iter()
+            .find(|(k, _)| k == "Version")
+            .map(|(_, v)| v.as_str());
         let signed = match action {
             "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity" => false,
             a if OPERATION_NAMES.contains(&a) => true,
@@ -76,7 +96,10 @@ impl Emulator {
                 return Err(ApiError::new(
                     400,
                     "InvalidAction",
-                    format!("Could not find operation {action} for version {}", version.unwrap_or("NO_VERSION_SPECIFIED")),
+                    format!(
+                        "Could not find operation {action} for version {}",
+                        version.unwrap_or("NO_VERSION_SPECIFIED")
+                    ),
                 ));
             }
         };
@@ -84,7 +107,10 @@ impl Emulator {
             return Err(ApiError::new(
                 400,
                 "InvalidAction",
-                format!("Could not find operation {action} for version {}", version.unwrap_or("NO_VERSION_SPECIFIED")),
+                format!(
+                    "Could not find operation {action} for version {}",
+                    version.unwrap_or("NO_VERSION_SPECIFIED")
+                ),
             ));
         }
         let caller = if signed {
@@ -99,21 +125,45 @@ impl Emulator {
             ("GetCallerIdentity", Some(c)) => self.get_caller_identity(params, &c, request_id),
             ("AssumeRole", Some(c)) => self.assume_role(params, &c, now, request_id),
             ("AssumeRoot", Some(c)) => self.assume_root(params, &c, now, request_id),
-            ("DecodeAuthorizationMessage", Some(_)) => decode_authorization_message(params, request_id),
+            ("DecodeAuthorizationMessage", Some(_)) => {
+                decode_authorization_message(params, request_id)
+            }
             ("GetAccessKeyInfo", Some(_)) => self.get_access_key_info(params, request_id),
-            ("GetDelegatedAccessToken", Some(_)) => self.get_delegated_access_token(params, now, request_id),
-            ("GetFederationToken", Some(c)) => self.get_federation_token(params, &c, now, request_id),
+            ("GetDelegatedAccessToken", Some(_)) => {
+                self.get_delegated_access_token(params, now, request_id)
+            }
+            ("GetFederationToken", Some(c)) => {
+                self.get_federation_token(params, &c, now, request_id)
+            }
             ("GetSessionToken", Some(c)) => self.get_session_token(params, &c, now, request_id),
-            ("GetWebIdentityToken", Some(c)) => self.get_web_identity_token(params, &c, now, request_id),
+            ("GetWebIdentityToken", Some(c)) => {
+                self.get_web_identity_token(params, &c, now, request_id)
+            }
             ("AssumeRoleWithSAML", None) => self.assume_role_with_saml(params, now, request_id),
-            ("AssumeRoleWithWebIdentity", None) => self.assume_role_with_web_identity(params, now, request_id),
-            _ => Err(ApiError::new(500, "InternalFailure", "unreachable dispatch")),
+            ("AssumeRoleWithWebIdentity", None) => {
+                self.assume_role_with_web_identity(params, now, request_id)
+            }
+            _ => Err(ApiError::new(
+                500,
+                "InternalFailure",
+                "unreachable dispatch",
+            )),
         }
     }
 
-    fn authenticate(&self, parts: &Parts, body: &[u8], now: SystemTime, handled: &mut Handled) -> Result<Caller, ApiError> {
+    fn authenticate(
+        &self,
+        parts: &Parts,
+        body: &[u8],
+        now: SystemTime,
+        handled: &mut Handled,
+    ) -> Result<Caller, ApiError> {
         if !auth::is_signed(parts) {
-            return Err(ApiError::new(403, "MissingAuthenticationToken", "Request is missing Authentication Token"));
+            return Err(ApiError::new(
+                403,
+                "MissingAuthenticationToken",
+                "Request is missing Authentication Token",
+            ));
         }
         let mut entry: Option<KeyEntry> = None;
         let verified = auth::verify(parts, body, now, |key_id| {
@@ -131,7 +181,11 @@ impl Emulator {
                     return Err(ApiError::invalid_token());
                 }
                 if now >= session.expires {
-                    return Err(ApiError::new(400, "ExpiredToken", "The security token included in the request is expired"));
+                    return Err(ApiError::new(
+                        400,
+                        "ExpiredToken",
+                        "The security token included in the request is expired",
+                    ));
                 }
             }
         }
@@ -159,12 +213,25 @@ impl Emulator {
     }
 
     /// Issues temporary credentials for `principal`, valid for `seconds`.
-    fn issue(&self, principal: Principal, now: SystemTime, seconds: i32, token_size: Option<i32>, source_identity: Option<String>) -> Credentials {
+    fn issue(
+        &self,
+        principal: Principal,
+        now: SystemTime,
+        seconds: i32,
+        token_size: Option<i32>,
+        source_identity: Option<String>,
+    ) -> Credentials {
         let key_id = state::new_access_key_id("ASIA", principal.account());
         let secret = state::new_secret();
         let token = state::new_session_token(token_size.unwrap_or(0).max(0) as usize);
         let expires = now + Duration::from_secs(seconds.max(0) as u64);
-        let credentials = Credentials::new(&key_id, &secret, Some(token.clone()), Some(expires), "sts-emulator");
+        let credentials = Credentials::new(
+            &key_id,
+            &secret,
+            Some(token.clone()),
+            Some(expires),
+            "sts-emulator",
+        );
         self.state().keys.insert(
             key_id,
             KeyEntry {
@@ -180,7 +247,12 @@ impl Emulator {
         credentials
     }
 
-    fn mfa_check(&self, caller: &Caller, serial: Option<&str>, code: Option<&str>) -> Result<bool, ApiError> {
+    fn mfa_check(
+        &self,
+        caller: &Caller,
+        serial: Option<&str>,
+        code: Option<&str>,
+    ) -> Result<bool, ApiError> {
         let (serial, code) = match (serial, code) {
             (None, None) => return Ok(false),
             (Some(s), Some(c)) => (s, c),
@@ -211,8 +283,17 @@ impl Emulator {
 
     // ---- operations ---------------------------------------------------------
 
-    fn get_caller_identity(&self, params: &Params, caller: &Caller, request_id: &str) -> Result<String, ApiError> {
-        input(GetCallerIdentityInput::from_query(params), GetCallerIdentity::validate, params)?;
+    fn get_caller_identity(
+        &self,
+        params: &Params,
+        caller: &Caller,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        input(
+            GetCallerIdentityInput::from_query(params),
+            GetCallerIdentity::validate,
+            params,
+        )?;
         let mut out = GetCallerIdentityOutput::default();
         out.user_id = Some(caller.principal.user_id());
         out.account = Some(caller.principal.account().to_owned());
@@ -220,8 +301,18 @@ impl Emulator {
         respond(&out, request_id)
     }
 
-    fn assume_role(&self, params: &Params, caller: &Caller, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(AssumeRoleInput::from_query(params), AssumeRole::validate, params)?;
+    fn assume_role(
+        &self,
+        params: &Params,
+        caller: &Caller,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            AssumeRoleInput::from_query(params),
+            AssumeRole::validate,
+            params,
+        )?;
         let role_arn = input.role_arn.as_deref().unwrap_or_default();
         let session_name = input.role_session_name.clone().unwrap_or_default();
         let denied = || {
@@ -232,7 +323,9 @@ impl Emulator {
         };
         let (account, role) = self.role(role_arn).ok_or_else(denied)?;
         let caller_account = caller.principal.account();
-        if caller_account != account.id && !role.trusted_accounts.iter().any(|a| a == caller_account) {
+        if caller_account != account.id
+            && !role.trusted_accounts.iter().any(|a| a == caller_account)
+        {
             return Err(denied());
         }
         if let Some(required) = &role.external_id
@@ -240,7 +333,11 @@ impl Emulator {
         {
             return Err(denied());
         }
-        let mfa = self.mfa_check(caller, input.serial_number.as_deref(), input.token_code.as_deref())?;
+        let mfa = self.mfa_check(
+            caller,
+            input.serial_number.as_deref(),
+            input.token_code.as_deref(),
+        )?;
         if role.require_mfa && !mfa {
             return Err(denied());
         }
@@ -256,11 +353,17 @@ impl Emulator {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             ));
         }
-        let packed = packed_size(input.policy.as_deref(), input.policy_arns.as_deref(), input.tags.as_deref())?;
-        let source_identity = input
-            .source_identity
-            .clone()
-            .or_else(|| caller.session.as_ref().and_then(|s| s.source_identity.clone()));
+        let packed = packed_size(
+            input.policy.as_deref(),
+            input.policy_arns.as_deref(),
+            input.tags.as_deref(),
+        )?;
+        let source_identity = input.source_identity.clone().or_else(|| {
+            caller
+                .session
+                .as_ref()
+                .and_then(|s| s.source_identity.clone())
+        });
         let principal = Principal::AssumedRole {
             account: account.id.clone(),
             role: role.name.clone(),
@@ -268,40 +371,71 @@ impl Emulator {
         };
         let mut out = AssumeRoleOutput::default();
         out.assumed_role_user = Some(AssumedRoleUser::new(principal.user_id(), principal.arn()));
-        out.credentials = Some(self.issue(principal, now, duration, input.minimum_session_token_size, source_identity.clone()));
+        out.credentials = Some(self.issue(
+            principal,
+            now,
+            duration,
+            input.minimum_session_token_size,
+            source_identity.clone(),
+        ));
         out.packed_policy_size = packed;
         out.source_identity = source_identity;
         respond(&out, request_id)
     }
 
-    fn assume_role_with_saml(&self, params: &Params, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(AssumeRoleWithSAMLInput::from_query(params), AssumeRoleWithSAML::validate, params)?;
+    fn assume_role_with_saml(
+        &self,
+        params: &Params,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            AssumeRoleWithSAMLInput::from_query(params),
+            AssumeRoleWithSAML::validate,
+            params,
+        )?;
         let role_arn = input.role_arn.as_deref().unwrap_or_default();
         let provider_arn = input.principal_arn.as_deref().unwrap_or_default();
         let invalid = |m: String| ApiError::new(400, "InvalidIdentityToken", m);
-        let claims = tokens::parse_saml(input.saml_assertion.as_deref().unwrap_or_default()).map_err(invalid)?;
-        let (account, role) = self
-            .role(role_arn)
-            .ok_or_else(|| ApiError::access_denied(format!("Not authorized to perform sts:AssumeRoleWithSAML on {role_arn}")))?;
+        let claims = tokens::parse_saml(input.saml_assertion.as_deref().unwrap_or_default())
+            .map_err(invalid)?;
+        let (account, role) = self.role(role_arn).ok_or_else(|| {
+            ApiError::access_denied(format!(
+                "Not authorized to perform sts:AssumeRoleWithSAML on {role_arn}"
+            ))
+        })?;
         let provider = provider_arn
             .strip_prefix(&format!("arn:aws:iam::{}:saml-provider/", account.id))
             .filter(|name| account.saml_providers.iter().any(|p| p == name))
-            .ok_or_else(|| invalid(format!("SAML provider {provider_arn} does not exist in account {}", account.id)))?;
+            .ok_or_else(|| {
+                invalid(format!(
+                    "SAML provider {provider_arn} does not exist in account {}",
+                    account.id
+                ))
+            })?;
         if !claims.roles.iter().any(|pair| {
             let mut it = pair.split(',').map(str::trim);
             let (a, b) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
             (a == role_arn && b == provider_arn) || (b == role_arn && a == provider_arn)
         }) {
-            return Err(ApiError::access_denied("Not authorized to perform sts:AssumeRoleWithSAML"));
+            return Err(ApiError::access_denied(
+                "Not authorized to perform sts:AssumeRoleWithSAML",
+            ));
         }
         if claims.not_on_or_after.is_some_and(|t| now >= t) {
-            return Err(ApiError::new(400, "ExpiredTokenException", "Token has expired"));
+            return Err(ApiError::new(
+                400,
+                "ExpiredTokenException",
+                "Token has expired",
+            ));
         }
-        let session_name = claims
-            .session_name
-            .clone()
-            .ok_or_else(|| invalid("The SAML assertion has no RoleSessionName attribute".to_owned()))?;
-        let duration = input.duration_seconds.or(claims.session_duration).unwrap_or(ONE_HOUR);
+        let session_name = claims.session_name.clone().ok_or_else(|| {
+            invalid("The SAML assertion has no RoleSessionName attribute".to_owned())
+        })?;
+        let duration = input
+            .duration_seconds
+            .or(claims.session_duration)
+            .unwrap_or(ONE_HOUR);
         if duration as u64 > role.max_session.as_secs() {
             return Err(ApiError::validation(
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
@@ -316,10 +450,20 @@ impl Emulator {
         };
         let mut out = AssumeRoleWithSAMLOutput::default();
         out.assumed_role_user = Some(AssumedRoleUser::new(principal.user_id(), principal.arn()));
-        out.credentials = Some(self.issue(principal, now, duration, input.minimum_session_token_size, None));
+        out.credentials = Some(self.issue(
+            principal,
+            now,
+            duration,
+            input.minimum_session_token_size,
+            None,
+        ));
         out.packed_policy_size = packed;
         out.subject_type = claims.subject_format.as_deref().map(|f| {
-            f.rsplit(':').next().filter(|s| *s == "persistent" || *s == "transient").unwrap_or(f).to_owned()
+            f.rsplit(':')
+                .next()
+                .filter(|s| *s == "persistent" || *s == "transient")
+                .unwrap_or(f)
+                .to_owned()
         });
         out.subject = claims.subject;
         out.audience = claims.audience;
@@ -330,21 +474,41 @@ impl Emulator {
         respond(&out, request_id)
     }
 
-    fn assume_role_with_web_identity(&self, params: &Params, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(AssumeRoleWithWebIdentityInput::from_query(params), AssumeRoleWithWebIdentity::validate, params)?;
+    fn assume_role_with_web_identity(
+        &self,
+        params: &Params,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            AssumeRoleWithWebIdentityInput::from_query(params),
+            AssumeRoleWithWebIdentity::validate,
+            params,
+        )?;
         let role_arn = input.role_arn.as_deref().unwrap_or_default();
         let invalid = |m: String| ApiError::new(400, "InvalidIdentityToken", m);
         let claims = tokens::parse_jwt(input.web_identity_token.as_deref().unwrap_or_default())
             .map_err(|e| invalid(format!("Couldn't parse the web identity token: {e}")))?;
         let (account, role) = self.role(role_arn).ok_or_else(|| {
-            ApiError::access_denied(format!("Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn}"))
+            ApiError::access_denied(format!(
+                "Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn}"
+            ))
         })?;
-        let host = |s: &str| s.trim_start_matches("https://").trim_end_matches('/').to_owned();
+        let host = |s: &str| {
+            s.trim_start_matches("https://")
+                .trim_end_matches('/')
+                .to_owned()
+        };
         let provider = account
             .oidc_providers
             .iter()
             .find(|p| host(&p.issuer) == host(&claims.issuer))
-            .ok_or_else(|| invalid(format!("No OpenIDConnect provider found in your account for {}", claims.issuer)))?;
+            .ok_or_else(|| {
+                invalid(format!(
+                    "No OpenIDConnect provider found in your account for {}",
+                    claims.issuer
+                ))
+            })?;
         let audience = claims
             .audiences
             .iter()
@@ -352,7 +516,11 @@ impl Emulator {
             .cloned()
             .ok_or_else(|| invalid("Incorrect token audience".to_owned()))?;
         if claims.expires.is_some_and(|t| now >= t) {
-            return Err(ApiError::new(400, "ExpiredTokenException", "Token expired: current date/time is past the token's exp"));
+            return Err(ApiError::new(
+                400,
+                "ExpiredTokenException",
+                "Token expired: current date/time is past the token's exp",
+            ));
         }
         let duration = input.duration_seconds.unwrap_or(ONE_HOUR);
         if duration as u64 > role.max_session.as_secs() {
@@ -368,7 +536,13 @@ impl Emulator {
         };
         let mut out = AssumeRoleWithWebIdentityOutput::default();
         out.assumed_role_user = Some(AssumedRoleUser::new(principal.user_id(), principal.arn()));
-        out.credentials = Some(self.issue(principal, now, duration, input.minimum_session_token_size, None));
+        out.credentials = Some(self.issue(
+            principal,
+            now,
+            duration,
+            input.minimum_session_token_size,
+            None,
+        ));
         out.packed_policy_size = packed;
         out.subject_from_web_identity_token = Some(claims.subject);
         out.provider = Some(host(&claims.issuer));
@@ -376,27 +550,45 @@ impl Emulator {
         respond(&out, request_id)
     }
 
-    fn assume_root(&self, params: &Params, caller: &Caller, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(AssumeRootInput::from_query(params), AssumeRoot::validate, params)?;
+    fn assume_root(
+        &self,
+        params: &Params,
+        caller: &Caller,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            AssumeRootInput::from_query(params),
+            AssumeRoot::validate,
+            params,
+        )?;
         let target = input.target_principal.as_deref().unwrap_or_default();
         let account_id = target
             .strip_prefix("arn:aws:iam::")
             .map(|r| r.split(':').next().unwrap_or_default())
             .unwrap_or(target);
-        let task = input.task_policy_arn.as_ref().and_then(|p| p.arn.as_deref()).unwrap_or_default();
+        let task = input
+            .task_policy_arn
+            .as_ref()
+            .and_then(|p| p.arn.as_deref())
+            .unwrap_or_default();
         let denied = || {
             ApiError::access_denied(format!(
                 "User: {} is not authorized to perform: sts:AssumeRoot on resource: {target}",
                 caller.principal.arn()
             ))
         };
-        if self.account(account_id).is_none() || !task.starts_with("arn:aws:iam::aws:policy/root-task/") {
+        if self.account(account_id).is_none()
+            || !task.starts_with("arn:aws:iam::aws:policy/root-task/")
+        {
             return Err(denied());
         }
         let duration = input.duration_seconds.unwrap_or(900);
         let mut out = AssumeRootOutput::default();
         out.credentials = Some(self.issue(
-            Principal::Root { account: account_id.to_owned() },
+            Principal::Root {
+                account: account_id.to_owned(),
+            },
             now,
             duration,
             input.minimum_session_token_size,
@@ -406,28 +598,56 @@ impl Emulator {
     }
 
     fn get_access_key_info(&self, params: &Params, request_id: &str) -> Result<String, ApiError> {
-        let input = input(GetAccessKeyInfoInput::from_query(params), GetAccessKeyInfo::validate, params)?;
+        let input = input(
+            GetAccessKeyInfoInput::from_query(params),
+            GetAccessKeyInfo::validate,
+            params,
+        )?;
         let key_id = input.access_key_id.as_deref().unwrap_or_default();
-        let known = self.state().keys.get(key_id).map(|e| e.principal.account().to_owned());
-        let account = known.or_else(|| state::account_of_key_id(key_id)).ok_or_else(|| {
-            ApiError::validation(format!("The access key id {key_id} is not an AWS access key id"))
-        })?;
+        let known = self
+            .state()
+            .keys
+            .get(key_id)
+            .map(|e| e.principal.account().to_owned());
+        let account = known
+            .or_else(|| state::account_of_key_id(key_id))
+            .ok_or_else(|| {
+                ApiError::validation(format!(
+                    "The access key id {key_id} is not an AWS access key id"
+                ))
+            })?;
         let mut out = GetAccessKeyInfoOutput::default();
         out.account = Some(account);
         respond(&out, request_id)
     }
 
-    fn get_delegated_access_token(&self, params: &Params, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(GetDelegatedAccessTokenInput::from_query(params), GetDelegatedAccessToken::validate, params)?;
+    fn get_delegated_access_token(
+        &self,
+        params: &Params,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            GetDelegatedAccessTokenInput::from_query(params),
+            GetDelegatedAccessToken::validate,
+            params,
+        )?;
         let token = input.trade_in_token.as_deref().unwrap_or_default();
         let entry = self.state().trade_in.get(token).cloned();
-        let (role_arn, expires) = entry.ok_or_else(|| ApiError::access_denied("The trade-in token is not valid"))?;
+        let (role_arn, expires) =
+            entry.ok_or_else(|| ApiError::access_denied("The trade-in token is not valid"))?;
         if now >= expires {
-            return Err(ApiError::new(400, "ExpiredTradeInTokenException", "The trade-in token has expired"));
+            return Err(ApiError::new(
+                400,
+                "ExpiredTradeInTokenException",
+                "The trade-in token has expired",
+            ));
         }
-        let (account, role) = self
-            .role(&role_arn)
-            .ok_or_else(|| ApiError::access_denied(format!("The role {role_arn} of the trade-in token does not exist")))?;
+        let (account, role) = self.role(&role_arn).ok_or_else(|| {
+            ApiError::access_denied(format!(
+                "The role {role_arn} of the trade-in token does not exist"
+            ))
+        })?;
         let principal = Principal::AssumedRole {
             account: account.id.clone(),
             role: role.name.clone(),
@@ -439,15 +659,33 @@ impl Emulator {
         respond(&out, request_id)
     }
 
-    fn get_federation_token(&self, params: &Params, caller: &Caller, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(GetFederationTokenInput::from_query(params), GetFederationToken::validate, params)?;
+    fn get_federation_token(
+        &self,
+        params: &Params,
+        caller: &Caller,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            GetFederationTokenInput::from_query(params),
+            GetFederationToken::validate,
+            params,
+        )?;
         long_term_only(caller, "GetFederationToken")?;
         let is_root = matches!(caller.principal, Principal::Root { .. });
-        let duration = input.duration_seconds.unwrap_or(if is_root { ONE_HOUR } else { 43_200 });
+        let duration = input
+            .duration_seconds
+            .unwrap_or(if is_root { ONE_HOUR } else { 43_200 });
         if is_root && duration > ONE_HOUR {
-            return Err(ApiError::validation("The requested DurationSeconds exceeds the 1 hour limit for root credentials."));
+            return Err(ApiError::validation(
+                "The requested DurationSeconds exceeds the 1 hour limit for root credentials.",
+            ));
         }
-        let packed = packed_size(input.policy.as_deref(), input.policy_arns.as_deref(), input.tags.as_deref())?;
+        let packed = packed_size(
+            input.policy.as_deref(),
+            input.policy_arns.as_deref(),
+            input.tags.as_deref(),
+        )?;
         let name = input.name.clone().unwrap_or_default();
         let principal = Principal::FederatedUser {
             account: caller.principal.account().to_owned(),
@@ -455,27 +693,67 @@ impl Emulator {
         };
         let mut out = GetFederationTokenOutput::default();
         out.federated_user = Some(FederatedUser::new(principal.user_id(), principal.arn()));
-        out.credentials = Some(self.issue(principal, now, duration, input.minimum_session_token_size, None));
+        out.credentials = Some(self.issue(
+            principal,
+            now,
+            duration,
+            input.minimum_session_token_size,
+            None,
+        ));
         out.packed_policy_size = packed;
         respond(&out, request_id)
     }
 
-    fn get_session_token(&self, params: &Params, caller: &Caller, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(GetSessionTokenInput::from_query(params), GetSessionToken::validate, params)?;
+    fn get_session_token(
+        &self,
+        params: &Params,
+        caller: &Caller,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            GetSessionTokenInput::from_query(params),
+            GetSessionToken::validate,
+            params,
+        )?;
         long_term_only(caller, "GetSessionToken")?;
-        self.mfa_check(caller, input.serial_number.as_deref(), input.token_code.as_deref())?;
+        self.mfa_check(
+            caller,
+            input.serial_number.as_deref(),
+            input.token_code.as_deref(),
+        )?;
         let is_root = matches!(caller.principal, Principal::Root { .. });
-        let duration = input.duration_seconds.unwrap_or(if is_root { ONE_HOUR } else { 43_200 });
+        let duration = input
+            .duration_seconds
+            .unwrap_or(if is_root { ONE_HOUR } else { 43_200 });
         if is_root && duration > ONE_HOUR {
-            return Err(ApiError::validation("The requested DurationSeconds exceeds the 1 hour limit for root credentials."));
+            return Err(ApiError::validation(
+                "The requested DurationSeconds exceeds the 1 hour limit for root credentials.",
+            ));
         }
         let mut out = GetSessionTokenOutput::default();
-        out.credentials = Some(self.issue(caller.principal.clone(), now, duration, input.minimum_session_token_size, None));
+        out.credentials = Some(self.issue(
+            caller.principal.clone(),
+            now,
+            duration,
+            input.minimum_session_token_size,
+            None,
+        ));
         respond(&out, request_id)
     }
 
-    fn get_web_identity_token(&self, params: &Params, caller: &Caller, now: SystemTime, request_id: &str) -> Result<String, ApiError> {
-        let input = input(GetWebIdentityTokenInput::from_query(params), GetWebIdentityToken::validate, params)?;
+    fn get_web_identity_token(
+        &self,
+        params: &Params,
+        caller: &Caller,
+        now: SystemTime,
+        request_id: &str,
+    ) -> Result<String, ApiError> {
+        let input = input(
+            GetWebIdentityTokenInput::from_query(params),
+            GetWebIdentityToken::validate,
+            params,
+        )?;
         let audiences = input.audience.clone().unwrap_or_default();
         let duration = input.duration_seconds.unwrap_or(300);
         let expires = now + Duration::from_secs(duration.max(0) as u64);
@@ -504,13 +782,21 @@ impl Emulator {
 }
 
 fn decode_authorization_message(params: &Params, request_id: &str) -> Result<String, ApiError> {
-    let input = input(DecodeAuthorizationMessageInput::from_query(params), DecodeAuthorizationMessage::validate, params)?;
+    let input = input(
+        DecodeAuthorizationMessageInput::from_query(params),
+        DecodeAuthorizationMessage::validate,
+        params,
+    )?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(input.encoded_message.as_deref().unwrap_or_default().trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| {
-            ApiError::new(400, "InvalidAuthorizationMessageException", "The encoded authorization message is not valid")
+            ApiError::new(
+                400,
+                "InvalidAuthorizationMessageException",
+                "The encoded authorization message is not valid",
+            )
         })?;
     let mut out = DecodeAuthorizationMessageOutput::default();
     out.decoded_message = Some(decoded);
@@ -520,31 +806,52 @@ fn decode_authorization_message(params: &Params, request_id: &str) -> Result<Str
 fn long_term_only(caller: &Caller, action: &str) -> Result<(), ApiError> {
     match (&caller.principal, &caller.session) {
         (Principal::User { .. } | Principal::Root { .. }, None) => Ok(()),
-        _ => Err(ApiError::access_denied(format!("Cannot call {action} with session credentials"))),
+        _ => Err(ApiError::access_denied(format!(
+            "Cannot call {action} with session credentials"
+        ))),
     }
 }
 
 /// Checks that the session policy is JSON and returns the packed size as a
 /// percentage of the limit (the emulator's measure: plaintext bytes of the
 /// policy, policy ARNs and tags against 2,048).
-fn packed_size(policy: Option<&str>, arns: Option<&[PolicyDescriptorType]>, tags: Option<&[Tag]>) -> Result<Option<i32>, ApiError> {
+fn packed_size(
+    policy: Option<&str>,
+    arns: Option<&[PolicyDescriptorType]>,
+    tags: Option<&[Tag]>,
+) -> Result<Option<i32>, ApiError> {
     if policy.is_none() && arns.is_none_or(<[_]>::is_empty) && tags.is_none_or(<[_]>::is_empty) {
         return Ok(None);
     }
     if let Some(p) = policy
         && serde_json::from_str::<serde_json::Value>(p).map_or(true, |v| !v.is_object())
     {
-        return Err(ApiError::new(400, "MalformedPolicyDocument", "The policy is not in the valid JSON format."));
+        return Err(ApiError::new(
+            400,
+            "MalformedPolicyDocument",
+            "The policy is not in the valid JSON format.",
+        ));
     }
     let bytes = policy.map_or(0, str::len)
-        + arns.unwrap_or_default().iter().filter_map(|a| a.arn.as_ref()).map(String::len).sum::<usize>()
-        + tags.unwrap_or_default().iter().map(|t| t.key.len() + t.value.len()).sum::<usize>();
+        + arns
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| a.arn.as_ref())
+            .map(String::len)
+            .sum::<usize>()
+        + tags
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t.key.len() + t.value.len())
+            .sum::<usize>();
     let percent = (bytes * 100).div_ceil(2048) as i32;
     if percent > 100 {
         return Err(ApiError::new(
             400,
             "PackedPolicyTooLarge",
-            format!("Packed size of consumed session policies and session tags exceeds the limit ({percent}%)."),
+            format!(
+                "Packed size of consumed session policies and session tags exceeds the limit ({percent}%)."
+            ),
         ));
     }
     Ok(Some(percent))

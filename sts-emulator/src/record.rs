@@ -6,7 +6,12 @@ use crate::fault::Fault;
 
 /// Parameters whose values the record keeps out (secrets of the unsigned
 /// operations and MFA codes).
-const REDACTED_PARAMS: &[&str] = &["SAMLAssertion", "WebIdentityToken", "TokenCode", "TradeInToken"];
+const REDACTED_PARAMS: &[&str] = &[
+    "SAMLAssertion",
+    "WebIdentityToken",
+    "TokenCode",
+    "TradeInToken",
+];
 
 /// One call the emulator received, for assertions in tests.
 #[derive(Debug, Clone)]
@@ -38,7 +43,10 @@ pub struct Call {
 impl Call {
     /// The value of parameter `name`, if sent.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 

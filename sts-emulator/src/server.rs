@@ -56,7 +56,9 @@ impl EmulatorServer {
                     let builder = auto::Builder::new(TokioExecutor::new());
                     // Errors here are the client going away or an injected
                     // fault closing the connection: nothing to report.
-                    let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                    let _ = builder
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
                 });
                 while connections.try_join_next().is_some() {}
             }

@@ -26,7 +26,8 @@ where
 {
     type Response = Response<EmulatorBody>;
     type Error = EmulatorError;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<EmulatorBody>, EmulatorError>> + Send>>;
+    type Future =
+        Pin<Box<dyn Future<Output = Result<Response<EmulatorBody>, EmulatorError>> + Send>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), EmulatorError>> {
         Poll::Ready(Ok(()))
@@ -82,14 +83,20 @@ impl Emulator {
             },
         };
         match fault {
-            Some(Fault::Throttle) => handled.result = Err(ApiError::new(400, "Throttling", "Rate exceeded")),
+            Some(Fault::Throttle) => {
+                handled.result = Err(ApiError::new(400, "Throttling", "Rate exceeded"))
+            }
             Some(Fault::ServerError(status)) => {
                 let code = match status {
                     500 => "InternalFailure",
                     503 => "ServiceUnavailable",
                     _ => "InternalError",
                 };
-                handled.result = Err(ApiError::new(status, code, "The STS emulator was told to fail this call."));
+                handled.result = Err(ApiError::new(
+                    status,
+                    code,
+                    "The STS emulator was told to fail this call.",
+                ));
             }
             _ => {}
         }

@@ -79,7 +79,12 @@ pub(crate) fn role_id(account: &str, role: &str) -> String {
 fn unique_id(prefix: &str, arn: &str) -> String {
     let digest = Sha256::digest(arn.as_bytes());
     let mut id = String::from(prefix);
-    id.extend(digest.iter().take(17).map(|b| BASE32[(*b as usize) % 32] as char));
+    id.extend(
+        digest
+            .iter()
+            .take(17)
+            .map(|b| BASE32[(*b as usize) % 32] as char),
+    );
     id
 }
 
@@ -142,7 +147,9 @@ const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 pub(crate) fn new_access_key_id(prefix: &str, account: &str) -> String {
     let account: u64 = account.parse().unwrap_or(0);
     // 48 bits: a random top bit, the account in bits 7..47, 7 random low bits.
-    let z = (u64::from(fastrand::bool()) << 47) | ((account & 0xFF_FFFF_FFFF) << 7) | fastrand::u64(0..128);
+    let z = (u64::from(fastrand::bool()) << 47)
+        | ((account & 0xFF_FFFF_FFFF) << 7)
+        | fastrand::u64(0..128);
     let mut bytes = [0u8; 10];
     bytes[..6].copy_from_slice(&z.to_be_bytes()[2..]);
     for b in &mut bytes[6..] {
@@ -180,7 +187,9 @@ pub(crate) fn account_of_key_id(key_id: &str) -> Option<String> {
 /// A random secret access key (40 characters).
 pub(crate) fn new_secret() -> String {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    (0..40).map(|_| CHARS[fastrand::usize(..CHARS.len())] as char).collect()
+    (0..40)
+        .map(|_| CHARS[fastrand::usize(..CHARS.len())] as char)
+        .collect()
 }
 
 /// A random session token of `len` characters (at least 64).
@@ -197,7 +206,14 @@ pub(crate) fn new_session_token(len: usize) -> String {
 pub(crate) fn new_request_id() -> String {
     let a = fastrand::u128(..);
     let h = format!("{a:032x}");
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 #[cfg(test)]
@@ -212,7 +228,10 @@ mod tests {
             assert_eq!(account_of_key_id(&id).as_deref(), Some(account), "{id}");
         }
         // A published example from AWS's own documentation of the scheme.
-        assert_eq!(account_of_key_id("ASIAY34FZKBOKMUTVV7A").as_deref(), Some("609629065308"));
+        assert_eq!(
+            account_of_key_id("ASIAY34FZKBOKMUTVV7A").as_deref(),
+            Some("609629065308")
+        );
         assert_eq!(account_of_key_id("AKIA0000000000000000"), None);
     }
 }

@@ -25,7 +25,10 @@ pub(crate) struct JwtClaims {
 pub(crate) fn parse_jwt(token: &str) -> Result<JwtClaims, String> {
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
-        return Err(format!("a JWT has 3 dot-separated parts; this token has {}", parts.len()));
+        return Err(format!(
+            "a JWT has 3 dot-separated parts; this token has {}",
+            parts.len()
+        ));
     }
     let payload = URL_SAFE_NO_PAD
         .decode(parts[1].trim_end_matches('='))
@@ -37,7 +40,11 @@ pub(crate) fn parse_jwt(token: &str) -> Result<JwtClaims, String> {
     let subject = string("sub").ok_or("the JWT has no sub claim")?;
     let audiences = match claims.get("aud") {
         Some(Value::String(a)) => vec![a.clone()],
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => return Err("the JWT has no aud claim".to_owned()),
     };
     let expires = claims
@@ -53,7 +60,9 @@ pub(crate) fn parse_jwt(token: &str) -> Result<JwtClaims, String> {
 }
 
 fn unix(t: SystemTime) -> u64 {
-    t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// The claims of a JWT the emulator issues.
@@ -141,8 +150,11 @@ pub(crate) fn parse_saml(assertion: &str) -> Result<SamlClaims, String> {
                         ("Attribute", "Name") => attribute = Some(value),
                         ("Conditions" | "SubjectConfirmationData", "NotOnOrAfter") => {
                             if let Ok(t) = sts_core::xml::parse_timestamp(&value) {
-                                claims.not_on_or_after =
-                                    Some(claims.not_on_or_after.map_or(t, |old: SystemTime| old.min(t)));
+                                claims.not_on_or_after = Some(
+                                    claims
+                                        .not_on_or_after
+                                        .map_or(t, |old: SystemTime| old.min(t)),
+                                );
                             }
                         }
                         _ => {}

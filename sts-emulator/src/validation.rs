@@ -8,7 +8,12 @@ use sts_core::query::QueryError;
 use crate::error::ApiError;
 
 /// Members whose values STS never echoes.
-const SENSITIVE: &[&str] = &["SAMLAssertion", "WebIdentityToken", "TokenCode", "TradeInToken"];
+const SENSITIVE: &[&str] = &[
+    "SAMLAssertion",
+    "WebIdentityToken",
+    "TokenCode",
+    "TradeInToken",
+];
 
 /// Reads and validates an input: `from_query` then the model's constraints.
 pub(crate) fn input<I>(
@@ -45,12 +50,19 @@ fn aws_path(member: &str) -> String {
         }
         return format!("{}.{n}.member.{}", lower_first(list), lower_first(field));
     }
-    member.split('.').map(lower_first).collect::<Vec<_>>().join(".")
+    member
+        .split('.')
+        .map(lower_first)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn message(e: &ValidationError, params: &[(String, String)]) -> String {
     let member = e.member();
-    let raw = params.iter().find(|(k, _)| k == member).map(|(_, v)| v.as_str());
+    let raw = params
+        .iter()
+        .find(|(k, _)| k == member)
+        .map(|(_, v)| v.as_str());
     let sensitive = SENSITIVE.contains(&member);
     let value = match (raw, e.rule()) {
         (_, Rule::Required) => "Value null".to_owned(),
@@ -62,9 +74,19 @@ fn message(e: &ValidationError, params: &[(String, String)]) -> String {
         Rule::Pattern(p) => format!("Member must satisfy regular expression pattern: {p}"),
         Rule::Length { min, max } => {
             let len = raw.map(|v| v.chars().count()).or_else(|| count(e.given()));
-            bound("length", len.map(|l| l as i64), min.map(i64::from), max.map(i64::from))
+            bound(
+                "length",
+                len.map(|l| l as i64),
+                min.map(i64::from),
+                max.map(i64::from),
+            )
         }
-        Rule::Items { min, max } => bound("length", count(e.given()).map(|l| l as i64), min.map(i64::from), max.map(i64::from)),
+        Rule::Items { min, max } => bound(
+            "length",
+            count(e.given()).map(|l| l as i64),
+            min.map(i64::from),
+            max.map(i64::from),
+        ),
         Rule::Range { min, max } => bound("value", e.given().trim().parse().ok(), min, max),
         _ => format!("Member must satisfy {}", e.rule()),
     };
@@ -76,8 +98,12 @@ fn message(e: &ValidationError, params: &[(String, String)]) -> String {
 
 fn bound(what: &str, actual: Option<i64>, min: Option<i64>, max: Option<i64>) -> String {
     match (actual, min, max) {
-        (Some(a), Some(min), _) if a < min => format!("Member must have {what} greater than or equal to {min}"),
-        (Some(a), _, Some(max)) if a > max => format!("Member must have {what} less than or equal to {max}"),
+        (Some(a), Some(min), _) if a < min => {
+            format!("Member must have {what} greater than or equal to {min}")
+        }
+        (Some(a), _, Some(max)) if a > max => {
+            format!("Member must have {what} less than or equal to {max}")
+        }
         (_, Some(min), None) => format!("Member must have {what} greater than or equal to {min}"),
         (_, None, Some(max)) => format!("Member must have {what} less than or equal to {max}"),
         (_, min, max) => format!(
@@ -91,9 +117,7 @@ fn bound(what: &str, actual: Option<i64>, min: Option<i64>, max: Option<i64>) ->
 /// The count in a validation error's description: `"ab" (2 characters)`,
 /// `a value of 5 characters (redacted: sensitive)`, `51 items`.
 fn count(given: &str) -> Option<usize> {
-    let words: Vec<&str> = given
-        .split([' ', '('])
-        .collect();
+    let words: Vec<&str> = given.split([' ', '(']).collect();
     words
         .windows(2)
         .rev()
@@ -109,14 +133,20 @@ mod tests {
     fn paths_in_aws_style() {
         assert_eq!(aws_path("RoleSessionName"), "roleSessionName");
         assert_eq!(aws_path("Tags[1].Key"), "tags.2.member.key");
-        assert_eq!(aws_path("TransitiveTagKeys[0]"), "transitiveTagKeys.1.member");
+        assert_eq!(
+            aws_path("TransitiveTagKeys[0]"),
+            "transitiveTagKeys.1.member"
+        );
         assert_eq!(aws_path("TaskPolicyArn.arn"), "taskPolicyArn.arn");
     }
 
     #[test]
     fn counts_from_descriptions() {
         assert_eq!(count("\"ab\" (2 characters)"), Some(2));
-        assert_eq!(count("a value of 5 characters (redacted: sensitive)"), Some(5));
+        assert_eq!(
+            count("a value of 5 characters (redacted: sensitive)"),
+            Some(5)
+        );
         assert_eq!(count("51 items"), Some(51));
         assert_eq!(count("-3"), None);
     }
