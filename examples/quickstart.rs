@@ -1,102 +1,256 @@
-//! Quickstart: an AssumeRole call through the whole tower stack of `sts-layers`
-//! (endpoint, retry, signing, body limit, decoding) over an in-memory transport
-//! that plays STS: it throttles the first attempt and answers the second.
+//! Quickstart: starts the built-in STS emulator on 127.0.0.1, points a client
+//! at it over real HTTP, and runs every STS operation. No AWS account needed.
 //!
-//! Once the client and the emulator land, this runs every operation against the
-//! built-in STS emulator over loopback.
+//! Run with `cargo run --example quickstart`.
 #![allow(clippy::print_stdout)]
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::SharedCredentialsProvider;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use sts_core::endpoint::EndpointParams;
-use sts_core::model::{AssumeRole, AssumeRoleInput, Tag};
-use sts_layers::BoxError;
-use sts_layers::operation::OperationService;
-use sts_layers::retry::RetryConfig;
-use sts_layers::stack::StackBuilder;
-use tower::{ServiceExt, service_fn};
+use sts_client::StsClient;
+use sts_core::model::*;
+use sts_emulator::{Emulator, EmulatorServer, example};
 
-const RESPONSE: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <Credentials>
-      <AccessKeyId>ASIAQUICKSTART00001</AccessKeyId>
-      <SecretAccessKey>not-a-real-secret</SecretAccessKey>
-      <SessionToken>not-a-real-token</SessionToken>
-      <Expiration>2030-01-01T00:00:00Z</Expiration>
-    </Credentials>
-    <AssumedRoleUser>
-      <AssumedRoleId>AROAQUICKSTART:quickstart</AssumedRoleId>
-      <Arn>arn:aws:sts::123456789012:assumed-role/demo/quickstart</Arn>
-    </AssumedRoleUser>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
-</AssumeRoleResponse>"#;
-
-const THROTTLED: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
-    <Message>Rate exceeded</Message></Error><RequestId>throttled-1</RequestId></ErrorResponse>";
+fn describe(credentials: Option<&Credentials>) -> String {
+    match credentials {
+        Some(c) => {
+            let left = c
+                .expiry()
+                .and_then(|e| e.duration_since(SystemTime::now()).ok())
+                .map_or(0, |d| d.as_secs() / 60);
+            // Never print the secret key or the session token.
+            format!("credentials {} (expire in {left} min)", c.access_key_id())
+        }
+        None => "no credentials".to_owned(),
+    }
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // A transport that plays STS in memory.
-    let attempts = Arc::new(AtomicU32::new(0));
-    let seen = attempts.clone();
-    let fake_sts = service_fn(move |req: http::Request<Full<Bytes>>| {
-        let attempt = seen.fetch_add(1, Ordering::SeqCst) + 1;
-        async move {
-            let (parts, body) = req.into_parts();
-            let body = body.collect().await?.to_bytes();
-            let auth = parts.headers["authorization"].to_str()?;
-            println!(
-                "attempt {attempt}: POST {} ({}), {} bytes, signed {}...",
-                parts.uri,
-                parts.headers["amz-sdk-request"].to_str()?,
-                body.len(),
-                &auth[..auth.find("SignedHeaders").unwrap_or(auth.len())]
-            );
-            let (status, xml) = if attempt == 1 {
-                (400, THROTTLED)
-            } else {
-                (200, RESPONSE)
-            };
-            let mut resp = http::Response::new(Full::new(Bytes::from_static(xml.as_bytes())));
-            *resp.status_mut() = http::StatusCode::from_u16(status)?;
-            Ok::<_, BoxError>(resp)
-        }
-    });
+    let emulator = Emulator::new();
+    let server = EmulatorServer::start(emulator.clone(), 0).await?;
+    println!("STS emulator listening on {}", server.endpoint_url());
 
-    let credentials =
-        Credentials::new("AKIDEXAMPLE", "not-a-real-secret", None, None, "quickstart");
-    let http = StackBuilder::new(&EndpointParams::new("eu-west-1"))?
-        .credentials(SharedCredentialsProvider::new(credentials))
-        .retry(RetryConfig::standard().initial_backoff(Duration::from_millis(50)))
-        .operation_timeout(Some(Duration::from_secs(10)))
-        .build(fake_sts);
-    let assume_role = OperationService::<AssumeRole, _>::new(http);
-
-    // Refused before anything is sent.
-    let bad = AssumeRoleInput::builder()
-        .role_arn("arn:aws:iam::123456789012:role/demo")
-        .role_session_name("has space")
-        .build_unchecked();
-    if let Err(err) = assume_role.clone().oneshot(bad).await {
-        println!("refused before sending: {err:#}");
-    }
-
-    let input = AssumeRoleInput::builder()
-        .role_arn("arn:aws:iam::123456789012:role/demo")
-        .role_session_name("quickstart")
-        .add_tag(Tag::new("team", "payments"))
+    let client = StsClient::builder()
+        .region("us-east-1")
+        .endpoint_url(server.endpoint_url())
+        .credentials(example::credentials())
         .build()?;
-    let output = assume_role.oneshot(input).await?;
+
+    let me = client
+        .get_caller_identity(GetCallerIdentityInput::builder().build()?)
+        .await?;
     println!(
-        "after {} attempts: {output:?}",
-        attempts.load(Ordering::SeqCst)
+        "GetCallerIdentity          -> {} (account {})",
+        me.arn.unwrap_or_default(),
+        me.account.unwrap_or_default()
     );
+
+    let role = client
+        .assume_role(
+            AssumeRoleInput::builder()
+                .role_arn(example::ROLE_ARN)
+                .role_session_name("quickstart")
+                .add_tag(Tag::new("team", "payments"))
+                .duration_seconds(900)
+                .build()?,
+        )
+        .await?;
+    println!(
+        "AssumeRole                 -> {}, {}",
+        role.assumed_role_user
+            .as_ref()
+            .map(|u| u.arn.as_str())
+            .unwrap_or_default(),
+        describe(role.credentials.as_ref())
+    );
+    let role_credentials = role
+        .credentials
+        .ok_or("AssumeRole returned no credentials")?;
+
+    // The issued credentials work for the next call.
+    let as_role = StsClient::builder()
+        .region("us-east-1")
+        .endpoint_url(server.endpoint_url())
+        .credentials(role_credentials.clone())
+        .build()?;
+    let who = as_role
+        .get_caller_identity(GetCallerIdentityInput::builder().build()?)
+        .await?;
+    println!(
+        "  ...and with them         -> {}",
+        who.arn.unwrap_or_default()
+    );
+
+    let saml = client
+        .assume_role_with_saml(
+            AssumeRoleWithSAMLInput::builder()
+                .role_arn(example::ROLE_ARN)
+                .principal_arn(example::SAML_PROVIDER_ARN)
+                .saml_assertion(emulator.saml_assertion(
+                    example::SAML_ISSUER,
+                    "carol",
+                    example::ROLE_ARN,
+                    example::SAML_PROVIDER_ARN,
+                    Duration::from_secs(300),
+                ))
+                .build()?,
+        )
+        .await?;
+    println!(
+        "AssumeRoleWithSAML         -> subject {} from {}, {}",
+        saml.subject.unwrap_or_default(),
+        saml.issuer.unwrap_or_default(),
+        describe(saml.credentials.as_ref())
+    );
+
+    let web = client
+        .assume_role_with_web_identity(
+            AssumeRoleWithWebIdentityInput::builder()
+                .role_arn(example::ROLE_ARN)
+                .role_session_name("workload")
+                .web_identity_token(emulator.web_identity_token(
+                    "system:serviceaccount:default:app",
+                    example::OIDC_AUDIENCE,
+                    Duration::from_secs(300),
+                ))
+                .build()?,
+        )
+        .await?;
+    println!(
+        "AssumeRoleWithWebIdentity  -> subject {} via {}, {}",
+        web.subject_from_web_identity_token.unwrap_or_default(),
+        web.provider.unwrap_or_default(),
+        describe(web.credentials.as_ref())
+    );
+
+    let root = client
+        .assume_root(
+            AssumeRootInput::builder()
+                .target_principal(example::ACCOUNT_ID)
+                .task_policy_arn(
+                    PolicyDescriptorType::new()
+                        .with_arn("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"),
+                )
+                .build()?,
+        )
+        .await?;
+    println!(
+        "AssumeRoot                 -> {}",
+        describe(root.credentials.as_ref())
+    );
+
+    let decoded = client
+        .decode_authorization_message(
+            DecodeAuthorizationMessageInput::builder()
+                .encoded_message(
+                    emulator
+                        .encode_authorization_message(r#"{"allowed":false,"explicitDeny":false}"#),
+                )
+                .build()?,
+        )
+        .await?;
+    println!(
+        "DecodeAuthorizationMessage -> {}",
+        decoded.decoded_message.unwrap_or_default()
+    );
+
+    let info = client
+        .get_access_key_info(
+            GetAccessKeyInfoInput::builder()
+                .access_key_id(role_credentials.access_key_id())
+                .build()?,
+        )
+        .await?;
+    println!(
+        "GetAccessKeyInfo           -> {} belongs to account {}",
+        role_credentials.access_key_id(),
+        info.account.unwrap_or_default()
+    );
+
+    let delegated = client
+        .get_delegated_access_token(
+            GetDelegatedAccessTokenInput::builder()
+                .trade_in_token(emulator.trade_in_token(example::ROLE_ARN, Duration::from_secs(60)))
+                .build()?,
+        )
+        .await?;
+    println!(
+        "GetDelegatedAccessToken    -> {}, {}",
+        delegated.assumed_principal.unwrap_or_default(),
+        describe(delegated.credentials.as_ref())
+    );
+
+    let federated = client
+        .get_federation_token(
+            GetFederationTokenInput::builder()
+                .name("bob")
+                .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)
+                .duration_seconds(3600)
+                .build()?,
+        )
+        .await?;
+    println!(
+        "GetFederationToken         -> {} (packed policy {}%), {}",
+        federated
+            .federated_user
+            .as_ref()
+            .map(|u| u.arn.as_str())
+            .unwrap_or_default(),
+        federated.packed_policy_size.unwrap_or_default(),
+        describe(federated.credentials.as_ref())
+    );
+
+    let session = client
+        .get_session_token(
+            GetSessionTokenInput::builder()
+                .serial_number(example::MFA_SERIAL)
+                .token_code(example::MFA_CODE)
+                .duration_seconds(3600)
+                .build()?,
+        )
+        .await?;
+    println!(
+        "GetSessionToken (with MFA) -> {}",
+        describe(session.credentials.as_ref())
+    );
+
+    let token = client
+        .get_web_identity_token(
+            GetWebIdentityTokenInput::builder()
+                .add_audience("https://api.example.com")
+                .signing_algorithm("RS256")
+                .build()?,
+        )
+        .await?;
+    println!(
+        "GetWebIdentityToken        -> a JWT of {} characters",
+        token.web_identity_token.map_or(0, |t| t.len())
+    );
+
+    // A typed error: the partner role requires an external id.
+    let denied = client
+        .assume_role(
+            AssumeRoleInput::builder()
+                .role_arn(example::PARTNER_ROLE_ARN)
+                .role_session_name("no-external-id")
+                .build()?,
+        )
+        .await
+        .err()
+        .ok_or("the partner role should require an external id")?;
+    println!(
+        "AssumeRole without ExternalId -> {} (request id {})",
+        denied.code().unwrap_or_default(),
+        denied.request_id().unwrap_or_default()
+    );
+
+    let calls = emulator.calls();
+    println!(
+        "the emulator received {} calls, {} of them answered 200",
+        calls.len(),
+        calls.iter().filter(|c| c.status == 200).count()
+    );
+    server.shutdown().await;
     Ok(())
 }
