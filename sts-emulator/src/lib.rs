@@ -86,6 +86,10 @@ use state::{KeyEntry, Principal};
 /// The largest request body the emulator reads (STS's own limit is lower).
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
+/// How many calls the record keeps (the oldest go first), so that a
+/// long-running emulator does not grow without bound.
+pub const MAX_RECORDED_CALLS: usize = 10_000;
+
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// An emulated STS. Cheap to clone: clones share accounts, issued
@@ -106,7 +110,7 @@ struct Inner {
 #[derive(Default)]
 struct State {
     keys: HashMap<String, KeyEntry>,
-    calls: Vec<Call>,
+    calls: VecDeque<Call>,
     faults: VecDeque<(Fault, usize)>,
     clock_offset: i64,
     trade_in: HashMap<String, (String, SystemTime)>,
@@ -197,9 +201,10 @@ impl Emulator {
         self.state().faults.clear();
     }
 
-    /// The calls received so far, oldest first.
+    /// The calls received so far, oldest first (at most
+    /// [`MAX_RECORDED_CALLS`], the latest ones).
     pub fn calls(&self) -> Vec<Call> {
-        self.state().calls.clone()
+        self.state().calls.iter().cloned().collect()
     }
 
     /// Forgets the calls received so far.

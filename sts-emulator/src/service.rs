@@ -110,7 +110,11 @@ impl Emulator {
             ),
         };
         let dropped = fault == Some(Fault::DropConnection);
-        self.state().calls.push(Call {
+        let mut state = self.state();
+        if state.calls.len() >= crate::MAX_RECORDED_CALLS {
+            state.calls.pop_front();
+        }
+        state.calls.push_back(Call {
             action: handled.action.take(),
             method: parts.method.clone(),
             access_key_id: handled.access_key_id.take(),
@@ -122,6 +126,7 @@ impl Emulator {
             fault,
             received_at: now,
         });
+        drop(state);
         if dropped {
             return Err(EmulatorError::dropped());
         }
