@@ -76,7 +76,7 @@ pub(crate) fn verify(
         return Err(ApiError::signature_mismatch(&format!(
             " Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: {:?} != {:?}.",
             sig.scope_date,
-            &sig.amz_date[..8.min(sig.amz_date.len())]
+            sig.amz_date.get(..8).unwrap_or_default()
         )));
     }
     let secret = secret_for(&sig.access_key_id).ok_or_else(ApiError::invalid_token)?;
@@ -315,7 +315,7 @@ pub(crate) fn parse_amz_date(s: &str) -> Result<SystemTime, ApiError> {
         ))
     };
     let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    if !s.is_ascii() || b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
         return Err(bad());
     }
     let num = |range: std::ops::Range<usize>| -> Result<u32, ApiError> {
@@ -427,4 +427,34 @@ fn normalize_header_value(v: &[u8]) -> String {
         out.push_str(word);
     }
     out.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amz_dates() {
+        let t = parse_amz_date("20150830T123600Z").unwrap();
+        assert_eq!(
+            t,
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+        );
+        // Not ASCII (a percent-decoded byte that is not UTF-8), wrong shapes,
+        // impossible dates: errors, never a panic.
+        for bad in [
+            "20261122T14\u{FFFD}8Z",
+            "2015-08-30T12:36:00Z",
+            "20150830T123600",
+            "20151330T123600Z",
+            "20150830T256000Z",
+            "",
+        ] {
+            assert_eq!(
+                parse_amz_date(bad).unwrap_err().code,
+                "IncompleteSignature",
+                "{bad}"
+            );
+        }
+    }
 }
