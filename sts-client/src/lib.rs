@@ -43,6 +43,7 @@
 mod builder;
 mod client;
 mod context;
+pub mod credentials;
 pub mod presign;
 pub mod profile;
 mod settings;

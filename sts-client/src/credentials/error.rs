@@ -1,0 +1,83 @@
+//! Provider errors that say which provider, which profile or file, and what
+//! went wrong, never the secret values.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use aws_credential_types::provider::error::CredentialsError;
+
+/// The cause inside the `CredentialsError`s our providers return.
+#[derive(Debug)]
+pub struct ProviderError {
+    provider: &'static str,
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl ProviderError {
+    pub(crate) fn new(provider: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            provider,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// The provider that failed (`AssumeRole`, `profile`, `environment`, ...).
+    pub fn provider(&self) -> &'static str {
+        self.provider
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} provider: {}", self.provider, self.message)
+    }
+}
+
+impl StdError for ProviderError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|e| e as _)
+    }
+}
+
+/// `CredentialsError`'s own message and its whole source chain, on one line.
+pub(crate) fn describe(e: &CredentialsError) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+pub(crate) fn not_loaded(provider: &'static str, message: impl Into<String>) -> CredentialsError {
+    CredentialsError::not_loaded(ProviderError::new(provider, message))
+}
+
+pub(crate) fn invalid(provider: &'static str, message: impl Into<String>) -> CredentialsError {
+    CredentialsError::invalid_configuration(ProviderError::new(provider, message))
+}
+
+pub(crate) fn failed(
+    provider: &'static str,
+    message: impl Into<String>,
+    source: impl Into<Box<dyn StdError + Send + Sync>>,
+) -> CredentialsError {
+    CredentialsError::provider_error(ProviderError::new(provider, message).with_source(source))
+}

@@ -1,0 +1,24 @@
+//! Credential providers backed by STS, and a cache that never stampedes.
+//!
+//! Every provider implements `aws_credential_types::provider::ProvideCredentials`,
+//! so it plugs into this client and into the AWS SDK for Rust, and the SDK's
+//! providers plug into them as sources.
+//!
+//! - [`CredentialsCache`]: refresh before expiry (window + jitter), single
+//!   flight, optional background prefetch, old credentials served while a
+//!   refresh fails and they are still valid.
+
+mod assume_role;
+mod cache;
+mod environment;
+mod error;
+
+pub use assume_role::{
+    AssumeRoleProvider, AssumeRoleProviderBuilder, MfaTokenSource, mfa_token_source,
+};
+pub use cache::{
+    CredentialsCache, CredentialsCacheBuilder, DEFAULT_JITTER, DEFAULT_PREFETCH_LEAD,
+    DEFAULT_REFRESH_WINDOW, DEFAULT_RETRY_INTERVAL,
+};
+pub use environment::EnvironmentProvider;
+pub use error::ProviderError;
