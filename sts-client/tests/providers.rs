@@ -7,7 +7,9 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
 use std::error::Error as _;
 use sts_client::StsClient;
-use sts_client::credentials::{AssumeRoleProvider, mfa_token_source};
+use sts_client::credentials::{
+    AssumeRoleProvider, SamlProvider, SessionTokenProvider, WebIdentityProvider, mfa_token_source,
+};
 use sts_core::model::GetCallerIdentityInput;
 use sts_emulator::{Emulator, example};
 
@@ -138,4 +140,135 @@ async fn bad_provider_settings_fail_at_build() {
         .build(example::credentials())
         .unwrap_err();
     assert!(format!("{err:#}").contains("no region"), "{err:#}");
+}
+
+#[tokio::test]
+async fn web_identity_provider_reads_the_token_file_at_every_call() {
+    let emulator = Emulator::new();
+    let dir = std::env::temp_dir().join(format!("sts-webid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("token");
+    let env_file = file.to_string_lossy().into_owned();
+    let env = move |name: &str| match name {
+        "AWS_WEB_IDENTITY_TOKEN_FILE" => Some(env_file.clone()),
+        "AWS_ROLE_ARN" => Some(example::ROLE_ARN.to_owned()),
+        "AWS_ROLE_SESSION_NAME" => Some("pod-7".to_owned()),
+        _ => None,
+    };
+    let provider = WebIdentityProvider::from_env(env, settings(&emulator)).unwrap();
+
+    let err = provider.provide_credentials().await.unwrap_err();
+    assert!(
+        chain(&err).contains(&format!("cannot read the token file {}", file.display())),
+        "{}",
+        chain(&err)
+    );
+
+    std::fs::write(
+        &file,
+        emulator.web_identity_token("pod", example::OIDC_AUDIENCE, Duration::from_secs(600)),
+    )
+    .unwrap();
+    let creds = provider.provide_credentials().await.unwrap();
+    let as_role = settings(&emulator).credentials(creds).build().unwrap();
+    let me = as_role
+        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        me.arn.as_deref(),
+        Some("arn:aws:sts::123456789012:assumed-role/example/pod-7")
+    );
+
+    // The file is rotated to an expired token, then to a good one: each call reads it.
+    std::fs::write(
+        &file,
+        emulator.web_identity_token("pod", example::OIDC_AUDIENCE, Duration::ZERO),
+    )
+    .unwrap();
+    let text = chain(&provider.provide_credentials().await.unwrap_err());
+    assert!(text.contains("web identity provider: STS answered ExpiredTokenException for role arn:aws:iam::123456789012:role/example"), "{text}");
+    std::fs::write(
+        &file,
+        emulator.web_identity_token("pod", example::OIDC_AUDIENCE, Duration::from_secs(600)),
+    )
+    .unwrap();
+    provider.provide_credentials().await.unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // Not configured: not loaded (a chain moves on); half configured: an error saying what is missing.
+    let err = WebIdentityProvider::from_env(|_| None, settings(&emulator)).unwrap_err();
+    assert!(matches!(err, CredentialsError::CredentialsNotLoaded(_)));
+    let err = WebIdentityProvider::from_env(
+        |n| (n == "AWS_WEB_IDENTITY_TOKEN_FILE").then(|| "/tmp/x".to_owned()),
+        settings(&emulator),
+    )
+    .unwrap_err();
+    assert!(
+        chain(&err).contains("AWS_ROLE_ARN is not"),
+        "{}",
+        chain(&err)
+    );
+}
+
+#[tokio::test]
+async fn saml_and_session_token_providers() {
+    let emulator = Emulator::new();
+    let minted = emulator.clone();
+    let saml = SamlProvider::new(
+        example::ROLE_ARN,
+        example::SAML_PROVIDER_ARN,
+        Some(Duration::from_secs(1800)),
+        move || {
+            let assertion = minted.saml_assertion(
+                example::SAML_ISSUER,
+                "dave",
+                example::ROLE_ARN,
+                example::SAML_PROVIDER_ARN,
+                Duration::from_secs(300),
+            );
+            async move { Ok(assertion) }
+        },
+        settings(&emulator),
+    )
+    .unwrap();
+    let creds = saml.provide_credentials().await.unwrap();
+    let left = creds
+        .expiry()
+        .unwrap()
+        .duration_since(std::time::SystemTime::now())
+        .unwrap();
+    assert!(
+        left <= Duration::from_secs(1800) && left > Duration::from_secs(1790),
+        "{left:?}"
+    );
+
+    let session = SessionTokenProvider::new(
+        example::credentials(),
+        Some(Duration::from_secs(3600)),
+        Some((
+            example::MFA_SERIAL.to_owned(),
+            mfa_token_source(|_| async { Ok(example::MFA_CODE.to_owned()) }),
+        )),
+        settings(&emulator),
+    )
+    .unwrap();
+    let creds = session.provide_credentials().await.unwrap();
+    let as_user = settings(&emulator).credentials(creds).build().unwrap();
+    let me = as_user
+        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        me.arn.as_deref(),
+        Some("arn:aws:iam::123456789012:user/alice")
+    );
+    let call = emulator
+        .calls()
+        .iter()
+        .rev()
+        .find(|c| c.action.as_deref() == Some("GetSessionToken"))
+        .cloned()
+        .unwrap();
+    assert_eq!(call.param("SerialNumber"), Some(example::MFA_SERIAL));
 }

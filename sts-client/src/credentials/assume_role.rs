@@ -11,7 +11,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials};
 use sts_core::model::{AssumeRoleInput, PolicyDescriptorType, Tag};
 
-use super::error::{failed, invalid};
+use super::error::{failed, invalid, sts_failure};
 use crate::{StsClient, StsClientBuilder};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -206,13 +206,11 @@ impl AssumeRoleProvider {
             input.serial_number = Some(serial.clone());
             input.token_code = Some(code);
         }
-        let out = self.client.assume_role(input).await.map_err(|e| {
-            let what = match e.code() {
-                Some(code) => format!("STS answered {code} for role {role}"),
-                None => format!("the call for role {role} failed"),
-            };
-            failed(P, what, e)
-        })?;
+        let out = self
+            .client
+            .assume_role(input)
+            .await
+            .map_err(|e| sts_failure(P, role, e))?;
         out.credentials
             .ok_or_else(|| invalid(P, format!("STS returned no credentials for role {role}")))
     }

@@ -81,3 +81,12 @@ pub(crate) fn failed(
 ) -> CredentialsError {
     CredentialsError::provider_error(ProviderError::new(provider, message).with_source(source))
 }
+
+/// A failed STS call of a provider: the code STS answered and the role.
+pub(crate) fn sts_failure(provider: &'static str, role: &str, e: crate::Error) -> CredentialsError {
+    let what = match e.code() {
+        Some(code) => format!("STS answered {code} for role {role}"),
+        None => format!("the call for role {role} failed"),
+    };
+    failed(provider, what, e)
+}

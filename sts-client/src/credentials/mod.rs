@@ -12,6 +12,7 @@ mod assume_role;
 mod cache;
 mod environment;
 mod error;
+mod federation;
 
 pub use assume_role::{
     AssumeRoleProvider, AssumeRoleProviderBuilder, MfaTokenSource, mfa_token_source,
@@ -22,3 +23,6 @@ pub use cache::{
 };
 pub use environment::EnvironmentProvider;
 pub use error::ProviderError;
+pub use federation::{
+    SamlAssertionSource, SamlProvider, SessionTokenProvider, WebIdentityProvider,
+};
