@@ -50,6 +50,11 @@ impl StsClientBuilder {
         Self::default()
     }
 
+    /// Whether a region is set.
+    pub fn has_region(&self) -> bool {
+        self.params.region.is_some()
+    }
+
     /// Reads what users already have (see [`StsClient::from_env`]): the
     /// environment variables, then the selected profile of the shared config
     /// and credentials files. Environment variables win over profile keys.

@@ -176,6 +176,7 @@ impl ProfileFiles {
         let mut files = Self::default();
         files.add(FileKind::Config, config, config_name)?;
         files.add(FileKind::Credentials, credentials, credentials_name)?;
+        files.sources = vec![PathBuf::from(config_name), PathBuf::from(credentials_name)];
         Ok(files)
     }
 

@@ -13,6 +13,8 @@ mod cache;
 mod environment;
 mod error;
 mod federation;
+mod process;
+mod profile;
 
 pub use assume_role::{
     AssumeRoleProvider, AssumeRoleProviderBuilder, MfaTokenSource, mfa_token_source,
@@ -26,3 +28,5 @@ pub use error::ProviderError;
 pub use federation::{
     SamlAssertionSource, SamlProvider, SessionTokenProvider, WebIdentityProvider,
 };
+pub use process::{CredentialProcessProvider, PROCESS_TIMEOUT};
+pub use profile::{ProfileProvider, ProfileProviderBuilder};
