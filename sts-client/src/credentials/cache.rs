@@ -33,12 +33,15 @@ pub const DEFAULT_PREFETCH_LEAD: Duration = Duration::from_secs(60);
 /// use aws_credential_types::Credentials;
 /// use sts_client::credentials::CredentialsCache;
 ///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let source = Credentials::new("AKIDEXAMPLE", "secret", None, None, "example");
 /// let cache = CredentialsCache::builder()
 ///     .refresh_window(Duration::from_secs(600))
 ///     .jitter(Duration::from_secs(120))
 ///     .prefetch(true)
-///     .build(Credentials::for_tests());
-/// # drop(cache);
+///     .build(source);
+/// assert_eq!(cache.credentials().await.unwrap().access_key_id(), "AKIDEXAMPLE");
+/// # });
 /// ```
 #[derive(Clone)]
 pub struct CredentialsCache {
