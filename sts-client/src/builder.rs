@@ -1,5 +1,7 @@
 //! The client builder.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
@@ -18,6 +20,7 @@ use tower::util::BoxCloneSyncService;
 
 use crate::StsClient;
 use crate::client::Parts;
+use crate::credentials::{CredentialsCache, DefaultCredentialsChain};
 use crate::profile::ProfileFiles;
 use crate::settings::Settings;
 
@@ -42,7 +45,30 @@ pub struct StsClientBuilder {
     user_agent_suffix: Option<String>,
     transport: Option<BoxTransport>,
     layers: Vec<(InsertionPoint, HttpLayer)>,
+    /// From `from_env` without static keys: the default credentials chain
+    /// over these files and variables, built with the client's transport.
+    default_chain: Option<Arc<DefaultChainSpec>>,
 }
+
+#[derive(Debug)]
+struct DefaultChainSpec {
+    files: ProfileFiles,
+    env: HashMap<&'static str, String>,
+}
+
+/// The variables the default credentials chain reads.
+const CHAIN_VARIABLES: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+];
 
 impl StsClientBuilder {
     /// An empty builder: no region, no credentials, no transport.
@@ -89,8 +115,18 @@ impl StsClientBuilder {
             retry: Some(retry),
             ..Self::default()
         };
-        if let Some(credentials) = settings.static_credentials()? {
-            builder = builder.credentials(credentials);
+        match settings.static_credentials()? {
+            Some(credentials) => builder = builder.credentials(credentials),
+            None => {
+                let env = CHAIN_VARIABLES
+                    .iter()
+                    .filter_map(|&name| env(name).map(|v| (name, v)))
+                    .collect();
+                builder.default_chain = Some(Arc::new(DefaultChainSpec {
+                    files: files.clone(),
+                    env,
+                }));
+            }
         }
         Ok(builder)
     }
@@ -215,9 +251,28 @@ impl StsClientBuilder {
                 "no region: set AWS_REGION, a profile's region, or StsClientBuilder::region",
             ));
         }
-        let transport = match self.transport {
+        let transport = match self.transport.clone() {
             Some(transport) => transport,
             None => default_transport(self.connect_timeout)?,
+        };
+        let credentials = match (&self.credentials, &self.default_chain) {
+            (None, Some(spec)) => {
+                // Role profiles, credential_process and web identity: their
+                // STS calls go through this client's settings and transport.
+                let settings = Self {
+                    credentials: None,
+                    default_chain: None,
+                    transport: Some(transport.clone()),
+                    ..self.clone()
+                };
+                let env = spec.env.clone();
+                let chain = DefaultCredentialsChain::builder()
+                    .env(move |name| env.get(name).cloned())
+                    .client(settings)
+                    .build(&spec.files);
+                Some(SharedCredentialsProvider::new(CredentialsCache::new(chain)))
+            }
+            (credentials, _) => credentials.clone(),
         };
         let region = self.params.region.clone().unwrap_or_default();
         let endpoint = ResolveEndpointLayer::new(&self.params)?;
@@ -227,7 +282,7 @@ impl StsClientBuilder {
             .retry(self.retry.unwrap_or_default())
             .attempt_timeout(self.attempt_timeout)
             .operation_timeout(self.operation_timeout);
-        if let Some(provider) = self.credentials.clone() {
+        if let Some(provider) = credentials.clone() {
             stack = stack.credentials(provider);
         }
         if let Some(limit) = self.body_limit {
@@ -244,7 +299,7 @@ impl StsClientBuilder {
             region,
             endpoint: endpoint_uri,
             signing_region,
-            credentials: self.credentials,
+            credentials,
         }))
     }
 }

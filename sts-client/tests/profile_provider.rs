@@ -275,3 +275,118 @@ async fn configuration_errors_name_profile_key_and_file() {
         assert!(!err(name).contains(example::SECRET_ACCESS_KEY));
     }
 }
+
+#[tokio::test]
+async fn from_env_assumes_the_role_a_profile_names_through_the_clients_transport() {
+    let emulator = Emulator::new();
+    let env = |n: &str| match n {
+        "AWS_PROFILE" => Some("chained".to_owned()),
+        _ => None,
+    };
+    let client = sts_client::StsClientBuilder::from_settings(&env, &files())
+        .unwrap()
+        .transport(emulator.clone())
+        .build()
+        .unwrap();
+    let me = client
+        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        me.arn.as_deref(),
+        Some("arn:aws:sts::123456789012:assumed-role/example/second-hop")
+    );
+    // Twice more: the credentials are cached (2 AssumeRole calls in all).
+    for _ in 0..2 {
+        client
+            .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
+            .await
+            .unwrap();
+    }
+    let actions: Vec<_> = emulator
+        .calls()
+        .iter()
+        .filter_map(|c| c.action.clone())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "AssumeRole",
+            "AssumeRole",
+            "GetCallerIdentity",
+            "GetCallerIdentity",
+            "GetCallerIdentity"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn default_chain_order_and_its_report_when_nothing_is_configured() {
+    use sts_client::credentials::DefaultCredentialsChain;
+    let emulator = Emulator::new();
+    let settings = || {
+        StsClient::builder()
+            .region("us-east-1")
+            .transport(emulator.clone())
+    };
+
+    // Environment first, even with a profile selected.
+    let chain = DefaultCredentialsChain::builder()
+        .env(|n| match n {
+            "AWS_ACCESS_KEY_ID" => Some("AKIDFROMENV".to_owned()),
+            "AWS_SECRET_ACCESS_KEY" => Some("x".to_owned()),
+            "AWS_PROFILE" => Some("partner".to_owned()),
+            _ => None,
+        })
+        .client(settings())
+        .build(&files());
+    assert_eq!(
+        chain.names().collect::<Vec<_>>(),
+        ["environment", "profile", "web identity"]
+    );
+    assert_eq!(
+        chain.provide_credentials().await.unwrap().access_key_id(),
+        "AKIDFROMENV"
+    );
+
+    // Then the profile.
+    let chain = DefaultCredentialsChain::builder()
+        .env(|n| (n == "AWS_PROFILE").then(|| "partner".to_owned()))
+        .client(settings())
+        .build(&files());
+    assert!(
+        chain
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id()
+            .starts_with("ASIA")
+    );
+
+    // A broken profile stops the chain with its reason.
+    let chain = DefaultCredentialsChain::builder()
+        .env(|n| (n == "AWS_PROFILE").then(|| "loop-a".to_owned()))
+        .client(settings())
+        .build(&files());
+    let text = chain(&chain.provide_credentials().await.unwrap_err());
+    assert!(
+        text.contains("profile chain loop-a -> loop-b -> loop-a has a cycle"),
+        "{text}"
+    );
+
+    // Nothing anywhere: not loaded, saying what each provider looked for.
+    let chain = DefaultCredentialsChain::builder()
+        .env(|_| None)
+        .client(settings())
+        .build(&ProfileFiles::default());
+    let err = chain.provide_credentials().await.unwrap_err();
+    assert!(matches!(err, CredentialsError::CredentialsNotLoaded(_)));
+    let text = chain(&err);
+    for want in [
+        "AWS_ACCESS_KEY_ID is not set",
+        "profile default is not in",
+        "AWS_WEB_IDENTITY_TOKEN_FILE is not set",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+}

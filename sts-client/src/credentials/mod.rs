@@ -10,6 +10,7 @@
 
 mod assume_role;
 mod cache;
+mod chain;
 mod environment;
 mod error;
 mod federation;
@@ -23,6 +24,7 @@ pub use cache::{
     CredentialsCache, CredentialsCacheBuilder, DEFAULT_JITTER, DEFAULT_PREFETCH_LEAD,
     DEFAULT_REFRESH_WINDOW, DEFAULT_RETRY_INTERVAL,
 };
+pub use chain::{ChainProvider, DefaultCredentialsChain, DefaultCredentialsChainBuilder};
 pub use environment::EnvironmentProvider;
 pub use error::ProviderError;
 pub use federation::{
