@@ -118,7 +118,7 @@ async fn whoami(emulator: &Emulator, provider: ProfileProvider) -> String {
         .unwrap()
 }
 
-fn chain(e: &CredentialsError) -> String {
+fn error_text(e: &CredentialsError) -> String {
     let mut out = e.to_string();
     let mut s = e.source();
     while let Some(x) = s {
@@ -188,7 +188,7 @@ async fn credential_process_and_mfa() {
         .profile("process-fails")
         .build(&files())
         .unwrap();
-    let text = chain(&p.provide_credentials().await.unwrap_err());
+    let text = error_text(&p.provide_credentials().await.unwrap_err());
     assert!(
         text.contains("(profile process-fails in /home/u/.aws/config, /home/u/.aws/credentials)"),
         "{text}"
@@ -203,9 +203,9 @@ async fn credential_process_and_mfa() {
         .build(&files())
         .unwrap_err();
     assert!(
-        chain(&err).contains("mfa_serial (profile mfa in"),
+        error_text(&err).contains("mfa_serial (profile mfa in"),
         "{}",
-        chain(&err)
+        error_text(&err)
     );
     let p = builder(&emulator)
         .profile("mfa")
@@ -368,7 +368,7 @@ async fn default_chain_order_and_its_report_when_nothing_is_configured() {
         .env(|n| (n == "AWS_PROFILE").then(|| "loop-a".to_owned()))
         .client(settings())
         .build(&files());
-    let text = chain(&chain.provide_credentials().await.unwrap_err());
+    let text = error_text(&chain.provide_credentials().await.unwrap_err());
     assert!(
         text.contains("profile chain loop-a -> loop-b -> loop-a has a cycle"),
         "{text}"
@@ -381,7 +381,7 @@ async fn default_chain_order_and_its_report_when_nothing_is_configured() {
         .build(&ProfileFiles::default());
     let err = chain.provide_credentials().await.unwrap_err();
     assert!(matches!(err, CredentialsError::CredentialsNotLoaded(_)));
-    let text = chain(&err);
+    let text = error_text(&err);
     for want in [
         "AWS_ACCESS_KEY_ID is not set",
         "profile default is not in",
