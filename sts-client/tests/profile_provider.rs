@@ -226,7 +226,7 @@ async fn credential_process_and_mfa() {
 async fn configuration_errors_name_profile_key_and_file() {
     let emulator = Emulator::new();
     let err = |name: &str| {
-        chain(
+        error_text(
             &builder(&emulator)
                 .profile(name)
                 .build(&files())
