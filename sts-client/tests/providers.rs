@@ -272,3 +272,33 @@ async fn saml_and_session_token_providers() {
         .unwrap();
     assert_eq!(call.param("SerialNumber"), Some(example::MFA_SERIAL));
 }
+
+#[tokio::test(start_paused = true)]
+async fn ten_thousand_callers_at_expiry_cause_one_assume_role_call() {
+    let emulator = Emulator::new();
+    let cache = AssumeRoleProvider::builder(example::ROLE_ARN)
+        .session_name("fleet")
+        .duration(Duration::from_secs(900))
+        .client(settings(&emulator))
+        .build(example::credentials())
+        .unwrap()
+        .cached();
+    let first = cache.credentials().await.unwrap();
+    // Past the credentials' expiry on tokio's (paused) clock.
+    tokio::time::advance(Duration::from_secs(901)).await;
+    let tasks: Vec<_> = (0..10_000)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.credentials().await.unwrap() })
+        })
+        .collect();
+    for t in tasks {
+        assert_ne!(t.await.unwrap().access_key_id(), first.access_key_id());
+    }
+    let assume_calls = emulator
+        .calls()
+        .iter()
+        .filter(|c| c.action.as_deref() == Some("AssumeRole"))
+        .count();
+    assert_eq!(assume_calls, 2, "one at start, one for the 10,000 callers");
+}
