@@ -88,7 +88,10 @@ async fn main() -> Result<(), tower::BoxError> {
     let assume_role = tower::buffer::Buffer::new(assume_role, 64);
 
     let started = Instant::now();
-    // Thirty callers at once (spawned on a LocalSet: the futures stay on this thread).
+    // Thirty callers at once, on a LocalSet. (`tokio::spawn(async move { ...
+    // buffered.oneshot(..).await })` trips a rustc limitation with tower's
+    // Buffer, see ARCHITECTURE.md; `tokio::spawn(buffered.oneshot(input))`
+    // without the async block works too.)
     let local = tokio::task::LocalSet::new();
     let results = local
         .run_until(async {
