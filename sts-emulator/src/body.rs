@@ -24,6 +24,11 @@ enum Kind {
         part: Option<Bytes>,
         declared: u64,
     },
+    /// Sends `part`, then stays pending forever; declares `declared` bytes.
+    Stall {
+        part: Option<Bytes>,
+        declared: u64,
+    },
     /// Sends `prefix` then filler up to `remaining` bytes in all.
     Stream {
         prefix: Option<Bytes>,
@@ -42,6 +47,16 @@ impl EmulatorBody {
         let declared = whole.len() as u64;
         Self {
             kind: Kind::Truncated {
+                part: Some(whole.slice(..whole.len() / 2)),
+                declared,
+            },
+        }
+    }
+
+    pub(crate) fn stalled(whole: Bytes) -> Self {
+        let declared = whole.len() as u64;
+        Self {
+            kind: Kind::Stall {
                 part: Some(whole.slice(..whole.len() / 2)),
                 declared,
             },
@@ -72,6 +87,11 @@ impl http_body::Body for EmulatorBody {
     ) -> Poll<Option<Result<Frame<Bytes>, EmulatorError>>> {
         let this = self.get_mut();
         Poll::Ready(match &mut this.kind {
+            Kind::Stall { part, .. } => match part.take() {
+                Some(b) => Some(Ok(Frame::data(b))),
+                // Never woken: the body never ends.
+                None => return Poll::Pending,
+            },
             Kind::Full(bytes) => bytes.take().map(|b| Ok(Frame::data(b))),
             Kind::Truncated { part, .. } => match part.take() {
                 Some(b) => Some(Ok(Frame::data(b))),
@@ -100,7 +120,7 @@ impl http_body::Body for EmulatorBody {
     fn is_end_stream(&self) -> bool {
         match &self.kind {
             Kind::Full(b) => b.is_none(),
-            Kind::Truncated { .. } => false,
+            Kind::Truncated { .. } | Kind::Stall { .. } => false,
             Kind::Stream { remaining, .. } => *remaining == 0,
         }
     }
@@ -108,7 +128,9 @@ impl http_body::Body for EmulatorBody {
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
-            Kind::Truncated { declared, .. } => SizeHint::with_exact(*declared),
+            Kind::Truncated { declared, .. } | Kind::Stall { declared, .. } => {
+                SizeHint::with_exact(*declared)
+            }
             Kind::Stream { remaining, prefix } => {
                 let _ = prefix;
                 SizeHint::with_exact(*remaining)

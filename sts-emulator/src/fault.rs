@@ -22,6 +22,17 @@ pub enum Fault {
     /// Answers 200 with a body of this many bytes (an unfinished XML
     /// document), streamed in chunks rather than held in memory.
     OversizeBody(u64),
+    /// Sends the status, headers and half the body, then nothing, ever.
+    StallBody,
+    /// Answers 200 with the first half of the XML as the whole body
+    /// (a well-formed HTTP response with a truncated document).
+    CutXml,
+    /// Answers 200 with an HTML page (a proxy's or load balancer's).
+    Html,
+    /// Answers 200 with an empty body.
+    EmptyOk,
+    /// Answers normally with this Content-Type (STS clients must not care).
+    ContentType(&'static str),
 }
 
 impl Fault {
@@ -34,6 +45,11 @@ impl Fault {
             Fault::DropConnection => "drop-connection",
             Fault::TruncateBody => "truncate-body",
             Fault::OversizeBody(_) => "oversize-body",
+            Fault::StallBody => "stall-body",
+            Fault::CutXml => "cut-xml",
+            Fault::Html => "html",
+            Fault::EmptyOk => "empty-200",
+            Fault::ContentType(_) => "content-type",
         }
     }
 }

@@ -18,11 +18,14 @@ use crate::{Emulator, MAX_REQUEST_BODY};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
+    <body><h1>Bad Gateway</h1><p>The proxy could not reach the server.</p></body></html>\n";
+
 impl<B> tower::Service<Request<B>> for Emulator
 where
     B: http_body::Body + Send + 'static,
     B::Data: Send,
-    B::Error: Into<BoxError>,
+    B::Error: Into<BoxError> + Send,
 {
     type Response = Response<EmulatorBody>;
     type Error = EmulatorError;
@@ -35,7 +38,14 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let this = self.clone();
-        Box::pin(async move { this.serve(request).await })
+        // Handled in its own task: a client that gives up (a timeout, a
+        // closed connection) does not cancel the handling, so every call
+        // that arrived is in the record.
+        let task = tokio::spawn(async move { this.serve(request).await });
+        Box::pin(async move {
+            task.await
+                .unwrap_or_else(|e| Err(EmulatorError::body(Box::new(e))))
+        })
     }
 }
 
@@ -131,20 +141,38 @@ impl Emulator {
             return Err(EmulatorError::dropped());
         }
 
+        let mut content_type = "text/xml";
         let body = match fault {
             Some(Fault::TruncateBody) => EmulatorBody::truncated(Bytes::from(xml)),
+            Some(Fault::StallBody) => EmulatorBody::stalled(Bytes::from(xml)),
             Some(Fault::OversizeBody(len)) => EmulatorBody::oversize(len),
+            Some(Fault::CutXml) => {
+                let cut = xml.len() / 2;
+                EmulatorBody::full(Bytes::from(xml).slice(..cut))
+            }
+            Some(Fault::Html) => {
+                content_type = "text/html";
+                EmulatorBody::full(HTML_PAGE)
+            }
+            Some(Fault::EmptyOk) => EmulatorBody::full(Bytes::new()),
+            Some(Fault::ContentType(ct)) => {
+                content_type = ct;
+                EmulatorBody::full(xml)
+            }
             _ => EmulatorBody::full(xml),
         };
-        let status = if matches!(fault, Some(Fault::OversizeBody(_))) {
-            http::StatusCode::OK
-        } else {
-            status
+        let status = match fault {
+            Some(Fault::OversizeBody(_) | Fault::CutXml | Fault::Html | Fault::EmptyOk) => {
+                http::StatusCode::OK
+            }
+            _ => status,
         };
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+        if let Ok(v) = HeaderValue::from_str(content_type) {
+            headers.insert(header::CONTENT_TYPE, v);
+        }
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             headers.insert("x-amzn-requestid", v);
         }
