@@ -118,7 +118,9 @@ pub fn classify_response(
     response: &http::Response<Bytes>,
     clock_skew: Option<&ClockSkew>,
 ) -> Result<(), Error> {
-    if response.status().is_success() {
+    // Some proxies answer 200 with an STS error body: it is classified (and
+    // retried) like the error it is. Only the root element is looked at.
+    if response.status().is_success() && !is_error_document(response.body()) {
         return Ok(());
     }
     let status = response.status().as_u16();
@@ -149,6 +151,22 @@ pub fn classify_response(
         ));
     }
     Err(service.into())
+}
+
+/// Whether the document's root element is `ErrorResponse` (after
+/// whitespace and an XML declaration).
+fn is_error_document(body: &[u8]) -> bool {
+    let mut rest = body.trim_ascii_start();
+    if rest.starts_with(b"<?") {
+        match rest.windows(2).position(|w| w == b"?>") {
+            Some(end) => rest = rest[end + 2..].trim_ascii_start(),
+            None => return false,
+        }
+    }
+    rest.starts_with(b"<ErrorResponse")
+        && rest
+            .get(14)
+            .is_some_and(|b| matches!(b, b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/'))
 }
 
 fn skew_offset(service: &ServiceError, headers: &HeaderMap, skew: &ClockSkew) -> Option<i64> {
@@ -187,6 +205,28 @@ mod tests {
 
     const THROTTLED: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
         <Message>Rate exceeded</Message></Error></ErrorResponse>";
+
+    #[test]
+    fn an_error_document_sent_with_200_is_the_error_it_describes() {
+        let err = classify_response(&response(200, &[], THROTTLED), None).unwrap_err();
+        assert_eq!(err.code(), Some("Throttling"));
+        assert!(err.is_retryable() && err.is_throttling());
+        assert_eq!(err.service_error().unwrap().status(), Some(200));
+        let with_decl = format!("  <?xml version=\"1.0\"?>\n{THROTTLED}");
+        assert!(classify_response(&response(200, &[], &with_decl), None).is_err());
+        // Other documents, and look-alike names, pass through.
+        for body in [
+            "<GetCallerIdentityResponse/>",
+            "<ErrorResponses/>",
+            "",
+            "<?xml",
+        ] {
+            assert!(
+                classify_response(&response(200, &[], body), None).is_ok(),
+                "{body}"
+            );
+        }
+    }
 
     #[test]
     fn success_passes_through() {
