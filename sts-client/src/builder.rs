@@ -81,6 +81,11 @@ impl StsClientBuilder {
         self.params.region.is_some()
     }
 
+    /// Whether a transport is set (else `build` makes the default one).
+    pub fn has_transport(&self) -> bool {
+        self.transport.is_some()
+    }
+
     /// Reads what users already have (see [`StsClient::from_env`]): the
     /// environment variables, then the selected profile of the shared config
     /// and credentials files. Environment variables win over profile keys.

@@ -104,7 +104,19 @@ impl ProfileProviderBuilder {
     /// the (default) profile does not exist or holds no credentials;
     /// `InvalidConfiguration` naming the profile, the key and the files for
     /// anything wrong in it.
-    pub fn build(self, files: &ProfileFiles) -> Result<ProfileProvider, CredentialsError> {
+    #[cfg_attr(not(feature = "hyper-rustls"), allow(unused_mut))]
+    pub fn build(mut self, files: &ProfileFiles) -> Result<ProfileProvider, CredentialsError> {
+        // Every hop of a chain shares one transport (one connection pool,
+        // one TLS configuration) rather than building its own.
+        #[cfg(feature = "hyper-rustls")]
+        if !self.client.has_transport() {
+            let transport = crate::transport::default_transport().map_err(|e| {
+                CredentialsError::invalid_configuration(
+                    ProviderError::new(P, "the HTTP transport could not be built").with_source(e),
+                )
+            })?;
+            self.client = self.client.transport(transport);
+        }
         let explicit = self.profile.clone().or_else(|| (self.env)("AWS_PROFILE"));
         let name = explicit.clone().unwrap_or_else(|| "default".to_owned());
         let where_ = sources(files);
