@@ -38,10 +38,12 @@ pub struct StsClientBuilder {
     params: EndpointParams,
     credentials: Option<SharedCredentialsProvider>,
     retry: Option<RetryConfig>,
-    attempt_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
+    /// Each: `None` keeps the default, `Some(None)` clears the bound.
+    attempt_timeout: Option<Option<Duration>>,
+    operation_timeout: Option<Option<Duration>>,
     body_limit: Option<usize>,
-    connect_timeout: Option<Duration>,
+    connect_timeout: Option<Option<Duration>>,
+    read_timeout: Option<Option<Duration>>,
     user_agent_suffix: Option<String>,
     transport: Option<BoxTransport>,
     layers: Vec<(InsertionPoint, HttpLayer)>,
@@ -50,10 +52,22 @@ pub struct StsClientBuilder {
     default_chain: Option<Arc<DefaultChainSpec>>,
 }
 
-#[derive(Debug)]
 struct DefaultChainSpec {
     files: ProfileFiles,
     env: HashMap<&'static str, String>,
+}
+
+impl std::fmt::Debug for DefaultChainSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The snapshot holds AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN:
+        // only the names of the variables that were set are shown.
+        let mut set: Vec<&str> = self.env.keys().copied().collect();
+        set.sort_unstable();
+        f.debug_struct("DefaultChainSpec")
+            .field("files", &self.files)
+            .field("variables_set", &set)
+            .finish()
+    }
 }
 
 /// The variables the default credentials chain reads.
@@ -178,15 +192,19 @@ impl StsClientBuilder {
         self
     }
 
-    /// Bounds each attempt.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.attempt_timeout = Some(timeout);
+    /// Bounds each attempt (default
+    /// [`DEFAULT_ATTEMPT_TIMEOUT`](sts_layers::timeout::DEFAULT_ATTEMPT_TIMEOUT),
+    /// 20 s); `None` clears the bound.
+    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.attempt_timeout = Some(timeout.into());
         self
     }
 
-    /// Bounds each operation, retries included.
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.operation_timeout = Some(timeout);
+    /// Bounds each operation, retries included (default
+    /// [`DEFAULT_OPERATION_TIMEOUT`](sts_layers::timeout::DEFAULT_OPERATION_TIMEOUT),
+    /// 45 s); `None` clears the bound.
+    pub fn operation_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.operation_timeout = Some(timeout.into());
         self
     }
 
@@ -196,10 +214,19 @@ impl StsClientBuilder {
         self
     }
 
-    /// Bounds the TCP connect of the default transport (3.1 s unless set);
-    /// a transport given with [`transport`](Self::transport) has its own.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+    /// Bounds the connect of the default transport: TCP, proxy tunnel and
+    /// TLS handshake together (3.1 s unless set; `None` clears it). A
+    /// transport given with [`transport`](Self::transport) has its own.
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = Some(timeout.into());
+        self
+    }
+
+    /// Bounds each read of the default transport: the wait for the response
+    /// head, then for each piece of the body (10 s unless set; `None` clears
+    /// it). A transport given with [`transport`](Self::transport) has its own.
+    pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.read_timeout = Some(timeout.into());
         self
     }
 
@@ -258,7 +285,7 @@ impl StsClientBuilder {
         }
         let transport = match self.transport.clone() {
             Some(transport) => transport,
-            None => default_transport(self.connect_timeout)?,
+            None => default_transport(self.connect_timeout, self.read_timeout)?,
         };
         let credentials = match (&self.credentials, &self.default_chain) {
             (None, Some(spec)) => {
@@ -283,10 +310,13 @@ impl StsClientBuilder {
         let endpoint = ResolveEndpointLayer::new(&self.params)?;
         let endpoint_uri = endpoint.uri().clone();
         let signing_region = endpoint.signing_region().as_str().to_owned();
-        let mut stack = StackBuilder::with_endpoint(endpoint)
-            .retry(self.retry.unwrap_or_default())
-            .attempt_timeout(self.attempt_timeout)
-            .operation_timeout(self.operation_timeout);
+        let mut stack = StackBuilder::with_endpoint(endpoint).retry(self.retry.unwrap_or_default());
+        if let Some(timeout) = self.attempt_timeout {
+            stack = stack.attempt_timeout(timeout);
+        }
+        if let Some(timeout) = self.operation_timeout {
+            stack = stack.operation_timeout(timeout);
+        }
         if let Some(provider) = credentials.clone() {
             stack = stack.credentials(provider);
         }
@@ -320,16 +350,25 @@ fn box_transport<T: Transport>(transport: T) -> BoxTransport {
 }
 
 #[cfg(feature = "hyper-rustls")]
-fn default_transport(connect_timeout: Option<Duration>) -> Result<BoxTransport, Error> {
+fn default_transport(
+    connect_timeout: Option<Option<Duration>>,
+    read_timeout: Option<Option<Duration>>,
+) -> Result<BoxTransport, Error> {
     let mut builder = crate::transport::HyperTransportBuilder::new();
     if let Some(timeout) = connect_timeout {
-        builder = builder.connect_timeout(Some(timeout));
+        builder = builder.connect_timeout(timeout);
+    }
+    if let Some(timeout) = read_timeout {
+        builder = builder.read_timeout(timeout);
     }
     Ok(box_transport(builder.build()?))
 }
 
 #[cfg(not(feature = "hyper-rustls"))]
-fn default_transport(_connect_timeout: Option<Duration>) -> Result<BoxTransport, Error> {
+fn default_transport(
+    _connect_timeout: Option<Option<Duration>>,
+    _read_timeout: Option<Option<Duration>>,
+) -> Result<BoxTransport, Error> {
     Err(Error::new(
         sts_core::ErrorKind::Construction,
         "no transport: give one with StsClientBuilder::transport, or enable the hyper-rustls feature",

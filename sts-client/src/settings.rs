@@ -5,6 +5,7 @@ use aws_credential_types::Credentials;
 use sts_core::{Error, ErrorKind};
 use sts_layers::settings::{SettingError, parse_bool};
 
+use crate::credentials::error::{ENV_KEYS, PROFILE_KEYS, check_static};
 use crate::profile::{ProfileFiles, Section};
 
 /// The environment variables `from_env` reads and the profile key for each
@@ -112,13 +113,10 @@ impl<'a, E: Fn(&str) -> Option<String>> Settings<'a, E> {
         match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
             (Some(id), Some(secret)) => {
                 let token = env("AWS_SESSION_TOKEN");
-                return Ok(Some(Credentials::new(
-                    id,
-                    secret,
-                    token,
-                    None,
-                    "Environment",
-                )));
+                let credentials = Credentials::new(id, secret, token, None, "Environment");
+                return check_static(credentials, ENV_KEYS, "")
+                    .map(Some)
+                    .map_err(|m| Error::new(ErrorKind::Credentials, m));
             }
             (Some(_), None) => {
                 return Err(Error::new(
@@ -141,13 +139,23 @@ impl<'a, E: Fn(&str) -> Option<String>> Settings<'a, E> {
             profile.get("aws_access_key_id"),
             profile.get("aws_secret_access_key"),
         ) {
-            (Some(id), Some(secret)) => Ok(Some(Credentials::new(
-                id,
-                secret,
-                profile.get("aws_session_token").map(str::to_owned),
-                None,
-                "Profile",
-            ))),
+            (Some(id), Some(secret)) => {
+                let credentials = Credentials::new(
+                    id,
+                    secret,
+                    profile.get("aws_session_token").map(str::to_owned),
+                    None,
+                    "Profile",
+                );
+                let source = format!(
+                    " of profile {} in {}",
+                    self.profile_name,
+                    sources(self.files)
+                );
+                check_static(credentials, PROFILE_KEYS, &source)
+                    .map(Some)
+                    .map_err(|m| Error::new(ErrorKind::Credentials, m))
+            }
             (None, None) => Ok(None),
             (id, _) => Err(Error::new(
                 ErrorKind::Credentials,

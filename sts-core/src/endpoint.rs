@@ -94,12 +94,12 @@ pub struct Endpoint {
 /// The configuration cannot be resolved to an endpoint (the rule set's error).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointError {
-    message: &'static str,
+    message: std::borrow::Cow<'static, str>,
 }
 
 impl fmt::Display for EndpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -290,7 +290,9 @@ fn partition(region: &str) -> &'static Partition {
 }
 
 fn error(message: &'static str) -> EndpointError {
-    EndpointError { message }
+    EndpointError {
+        message: message.into(),
+    }
 }
 
 /// Resolves the endpoint for `params`, following the STS rule set rule by rule.
@@ -301,6 +303,16 @@ pub fn resolve(params: &EndpointParams) -> Result<Endpoint, EndpointError> {
         signing_name: "sts",
     };
     let region = params.region.as_deref();
+    // Before every rule: the region goes into a host name and a credential
+    // scope, so it must be a host label (`us-east-1.amazonaws.com@evil.example#`
+    // would otherwise make the URL's host `evil.example`).
+    if let Some(region) = region
+        && let Err(e) = crate::check::region(region)
+    {
+        return Err(EndpointError {
+            message: format!("Invalid Configuration: {e}").into(),
+        });
+    }
 
     // Rule 1: the legacy global endpoint.
     if params.use_global_endpoint
@@ -490,6 +502,26 @@ mod tests {
             crate::Error::from_boxed(boxed).kind(),
             crate::ErrorKind::Construction
         );
+    }
+
+    #[test]
+    fn regions_that_are_not_host_labels_never_reach_a_url() {
+        for region in [
+            "us-east-1.amazonaws.com@evil.example#",
+            "us-east-1/x",
+            "us east",
+            "a\nb",
+            "",
+        ] {
+            for params in [
+                EndpointParams::new(region),
+                EndpointParams::new(region).use_global_endpoint(true),
+                EndpointParams::new(region).endpoint("https://sts.example.com"),
+            ] {
+                let err = resolve(&params).unwrap_err().to_string();
+                assert!(err.contains("host label"), "{region:?}: {err}");
+            }
+        }
     }
 
     #[test]

@@ -46,6 +46,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod check;
 pub mod endpoint;
 pub mod error;
 pub mod model;

@@ -292,7 +292,19 @@ fn truncate(s: &str) -> String {
 pub fn parse_timestamp(s: &str) -> Result<SystemTime, String> {
     use time::format_description::well_known::Rfc3339;
     match time::OffsetDateTime::parse(s, &Rfc3339) {
-        Ok(t) => Ok(t.into()),
+        Ok(t) => {
+            // An offset can push a printable local time out of range in UTC
+            // (`9999-12-31T23:59:59-23:59`); `t.into()` would then panic.
+            let utc = t.checked_to_offset(time::UtcOffset::UTC);
+            let year = utc.map_or(if t.year() > 0 { 10_000 } else { -1 }, |u| u.year());
+            let Some(utc) = utc.filter(|_| (1970..=9999).contains(&year)) else {
+                return Err(format!(
+                    "a timestamp outside 1970..=9999 in UTC (year {year}): {:?}",
+                    truncate(s)
+                ));
+            };
+            Ok(utc.into())
+        }
         Err(e) => Err(format!(
             "not an ISO 8601 timestamp ({e}): {:?}",
             truncate(s)
@@ -302,8 +314,11 @@ pub fn parse_timestamp(s: &str) -> Result<SystemTime, String> {
 
 /// Formats a time as AWS does in XML and JSON: `2011-07-15T23:28:33Z`, with
 /// milliseconds only when they are not zero.
+///
+/// A time outside 1970..=9999 (which no decoder of this project produces) is
+/// printed as the nearest end of that range rather than failing.
 pub fn format_timestamp(t: SystemTime) -> String {
-    let t = time::OffsetDateTime::from(t);
+    let t = time::OffsetDateTime::from(crate::check::clamp_timestamp(t));
     let (y, mo, d) = (t.year(), u8::from(t.month()), t.day());
     let (h, mi, s, ms) = (t.hour(), t.minute(), t.second(), t.millisecond());
     if ms == 0 {
@@ -536,4 +551,39 @@ pub fn encode_error_response(
     w.end("ErrorResponse");
     w.buf.push('\n');
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_outside_four_digit_utc_years_are_decode_errors() {
+        for bad in [
+            "9999-12-31T23:59:59-23:59",
+            "1969-12-31T23:59:59Z",
+            "1970-01-01T00:00:00+00:01",
+            "0000-01-01T00:00:00Z",
+        ] {
+            let err = parse_timestamp(bad).unwrap_err();
+            assert!(err.contains("outside 1970..=9999"), "{bad}: {err}");
+        }
+        let last = parse_timestamp("9999-12-31T23:59:59+00:00").unwrap();
+        assert_eq!(format_timestamp(last), "9999-12-31T23:59:59Z");
+        assert_eq!(
+            format_timestamp(parse_timestamp("1970-01-01T00:00:00Z").unwrap()),
+            "1970-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn formatting_any_system_time_never_panics() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let far = UNIX_EPOCH + Duration::from_secs(1 << 40);
+        assert_eq!(format_timestamp(far), "9999-12-31T23:59:59.999Z");
+        assert_eq!(
+            format_timestamp(UNIX_EPOCH - Duration::from_secs(5)),
+            "1970-01-01T00:00:00Z"
+        );
+    }
 }

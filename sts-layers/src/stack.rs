@@ -28,7 +28,8 @@
 //! Send`, and whose errors convert into [`BoxError`]. It receives absolute-form URIs
 //! (`https://sts.eu-west-1.amazonaws.com/`), signed headers it must send as
 //! they are, and should fail (not hang) when the peer goes away: the attempt
-//! timeout is the only bound on a transport that never answers. Its errors are
+//! and operation timeouts (on by default) are the only bounds the stack puts
+//! on a transport that never answers. Its errors are
 //! treated as connection errors and retried.
 //!
 //! # Example
@@ -53,7 +54,7 @@ use crate::endpoint::ResolveEndpointLayer;
 use crate::headers::SdkHeadersLayer;
 use crate::retry::{RetryConfig, StandardPolicy, TokenBucket};
 use crate::sigv4::{ClockSkew, SigV4Layer, TimeSource};
-use crate::timeout::TimeoutLayer;
+use crate::timeout::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT, TimeoutLayer};
 use crate::trace::TraceLayer;
 
 /// The HTTP-level service every operation goes through. It fails with the
@@ -181,8 +182,8 @@ impl StackBuilder {
             credentials: None,
             retry: RetryConfig::standard(),
             bucket: TokenBucket::default(),
-            attempt_timeout: None,
-            operation_timeout: None,
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            operation_timeout: Some(DEFAULT_OPERATION_TIMEOUT),
             body_limit: DEFAULT_BODY_LIMIT,
             clock_skew: ClockSkew::new(),
             time_source: None,
@@ -212,13 +213,14 @@ impl StackBuilder {
         self
     }
 
-    /// Bounds each attempt (`None`: no bound).
+    /// Bounds each attempt (default [`DEFAULT_ATTEMPT_TIMEOUT`], 20 s; `None`: no bound).
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.attempt_timeout = timeout;
         self
     }
 
-    /// Bounds the whole operation, retries included (`None`: no bound).
+    /// Bounds the whole operation, retries included (default
+    /// [`DEFAULT_OPERATION_TIMEOUT`], 45 s; `None`: no bound).
     pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.operation_timeout = timeout;
         self

@@ -11,7 +11,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials};
 use sts_core::model::{AssumeRoleInput, PolicyDescriptorType, Tag};
 
-use super::error::{failed, invalid, sts_failure};
+use super::error::{failed, from_answer, invalid, sts_failure};
 use crate::{StsClient, StsClientBuilder};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -211,8 +211,7 @@ impl AssumeRoleProvider {
             .assume_role(input)
             .await
             .map_err(|e| sts_failure(P, role, e))?;
-        out.credentials
-            .ok_or_else(|| invalid(P, format!("STS returned no credentials for role {role}")))
+        from_answer(P, &format!(" for role {role}"), out.credentials)
     }
 }
 

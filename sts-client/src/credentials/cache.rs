@@ -25,6 +25,12 @@ pub const DEFAULT_JITTER: Duration = Duration::from_secs(60);
 pub const DEFAULT_RETRY_INTERVAL: Duration = Duration::from_secs(10);
 /// The default lead of the background prefetch over the refresh window.
 pub const DEFAULT_PREFETCH_LEAD: Duration = Duration::from_secs(60);
+/// The default bound on one call to the cached provider, as aws-config's
+/// credentials cache sets it: a provider that hangs (a silent STS, a stuck
+/// `credential_process`) fails every waiter after this long instead of holding
+/// them forever. Raise it with [`CredentialsCacheBuilder::load_timeout`] for
+/// providers that prompt a person (an MFA code).
+pub const DEFAULT_LOAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Caches the credentials of another provider (see the module docs).
 ///
@@ -62,6 +68,7 @@ struct CacheConfig {
     jitter: Duration,
     retry_interval: Duration,
     prefetch: Option<Duration>,
+    load_timeout: Option<Duration>,
 }
 
 #[derive(Default)]
@@ -150,6 +157,15 @@ impl CredentialsCacheBuilder {
         self
     }
 
+    /// Give up on one call to the provider after `timeout` (default
+    /// [`DEFAULT_LOAD_TIMEOUT`], 5 seconds); `None` waits as long as the
+    /// provider takes. A timed-out load is a failed refresh: waiters share its
+    /// error and old credentials keep being served while valid.
+    pub fn load_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.load_timeout = timeout;
+        self
+    }
+
     /// A cache over `provider`.
     pub fn build(self, provider: impl ProvideCredentials + 'static) -> CredentialsCache {
         CredentialsCache {
@@ -172,6 +188,7 @@ impl CredentialsCache {
                 jitter: DEFAULT_JITTER,
                 retry_interval: DEFAULT_RETRY_INTERVAL,
                 prefetch: None,
+                load_timeout: Some(DEFAULT_LOAD_TIMEOUT),
             },
         }
     }
@@ -310,7 +327,22 @@ impl Inner {
 
     /// Calls the provider (the caller holds the refresh lock) and stores the result.
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
-        let result = self.provider.provide_credentials().await;
+        let load = self.provider.provide_credentials();
+        let result = match self.config.load_timeout {
+            Some(limit) => tokio::time::timeout(limit, load)
+                .await
+                .unwrap_or_else(|_| Err(CredentialsError::provider_timed_out(limit))),
+            None => load.await,
+        };
+        // Credentials that cannot sign (a newline in a key id, a space in a
+        // token) are never cached: they would fail every call until expiry.
+        let result = result.and_then(|credentials| {
+            sts_core::check::credentials(&credentials)
+                .map(|()| credentials)
+                .map_err(|e| {
+                    CredentialsError::invalid_configuration(e.from_provider("the cached provider"))
+                })
+        });
         let now = Instant::now();
         let mut state = self.state();
         state.generation += 1;

@@ -7,7 +7,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials};
 
-use super::error::{invalid, not_loaded};
+use super::error::{ENV_KEYS, check_static, invalid, not_loaded};
 
 type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -85,13 +85,14 @@ impl EnvironmentProvider {
             })?),
             None => None,
         };
-        Ok(Credentials::new(
+        let credentials = Credentials::new(
             key.trim(),
             secret.trim(),
             get("AWS_SESSION_TOKEN").map(|t| t.trim().to_owned()),
             expiry,
             "Environment",
-        ))
+        );
+        check_static(credentials, ENV_KEYS, "").map_err(|m| invalid(P, m))
     }
 }
 

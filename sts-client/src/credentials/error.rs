@@ -4,6 +4,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 
 /// The cause inside the `CredentialsError`s our providers return.
@@ -89,4 +90,57 @@ pub(crate) fn sts_failure(provider: &'static str, role: &str, e: crate::Error) -
         None => format!("the call for role {role} failed"),
     };
     failed(provider, what, e)
+}
+
+/// The variables that hold static credentials in the environment.
+pub(crate) const ENV_KEYS: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+/// The keys that hold static credentials in a profile.
+pub(crate) const PROFILE_KEYS: [&str; 3] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+];
+
+/// `credentials` if they can sign a request; else what is wrong, naming the
+/// setting (one of `names`: key id, secret, token) and where it was read
+/// (`in profile dev of ~/.aws/credentials`), never the value.
+pub(crate) fn check_static(
+    credentials: Credentials,
+    names: [&str; 3],
+    source: &str,
+) -> Result<Credentials, String> {
+    match sts_core::check::credentials(&credentials) {
+        Ok(()) => Ok(credentials),
+        Err(e) => {
+            let name = match e.field() {
+                "AccessKeyId" => names[0],
+                "SecretAccessKey" => names[1],
+                _ => names[2],
+            };
+            Err(format!("{name}{source} cannot be used: {e}"))
+        }
+    }
+}
+
+/// The credentials of an STS answer, if there are some and they can sign a
+/// request (a newline in a key id or a space in a token would otherwise fail
+/// every later call, or be cached). `subject` says for what (` for role X`).
+pub(crate) fn from_answer(
+    provider: &'static str,
+    subject: &str,
+    credentials: Option<Credentials>,
+) -> Result<Credentials, CredentialsError> {
+    let credentials = credentials
+        .ok_or_else(|| invalid(provider, format!("STS returned no credentials{subject}")))?;
+    match sts_core::check::credentials(&credentials) {
+        Ok(()) => Ok(credentials),
+        Err(e) => Err(invalid(
+            provider,
+            format!("STS answered{subject} with credentials that cannot sign a request: {e}"),
+        )),
+    }
 }

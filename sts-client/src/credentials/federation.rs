@@ -15,7 +15,7 @@ use sts_core::model::{
 };
 
 use super::assume_role::{MfaTokenSource, default_session_name};
-use super::error::{failed, invalid, not_loaded, sts_failure};
+use super::error::{failed, from_answer, invalid, not_loaded, sts_failure};
 use crate::{StsClient, StsClientBuilder};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -116,8 +116,7 @@ impl WebIdentityProvider {
             .assume_role_with_web_identity(input)
             .await
             .map_err(|e| sts_failure(P, role, e))?;
-        out.credentials
-            .ok_or_else(|| invalid(P, format!("STS returned no credentials for role {role}")))
+        from_answer(P, &format!(" for role {role}"), out.credentials)
     }
 }
 
@@ -201,8 +200,7 @@ impl SamlProvider {
             .assume_role_with_saml(input)
             .await
             .map_err(|e| sts_failure(P, role, e))?;
-        out.credentials
-            .ok_or_else(|| invalid(P, format!("STS returned no credentials for role {role}")))
+        from_answer(P, &format!(" for role {role}"), out.credentials)
     }
 }
 
@@ -273,8 +271,7 @@ impl SessionTokenProvider {
             };
             failed(P, what, e)
         })?;
-        out.credentials
-            .ok_or_else(|| invalid(P, "STS returned no credentials"))
+        from_answer(P, "", out.credentials)
     }
 }
 

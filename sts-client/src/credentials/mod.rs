@@ -12,7 +12,7 @@ mod assume_role;
 mod cache;
 mod chain;
 mod environment;
-mod error;
+pub(crate) mod error;
 mod federation;
 mod process;
 mod profile;
@@ -21,8 +21,8 @@ pub use assume_role::{
     AssumeRoleProvider, AssumeRoleProviderBuilder, MfaTokenSource, mfa_token_source,
 };
 pub use cache::{
-    CredentialsCache, CredentialsCacheBuilder, DEFAULT_JITTER, DEFAULT_PREFETCH_LEAD,
-    DEFAULT_REFRESH_WINDOW, DEFAULT_RETRY_INTERVAL,
+    CredentialsCache, CredentialsCacheBuilder, DEFAULT_JITTER, DEFAULT_LOAD_TIMEOUT,
+    DEFAULT_PREFETCH_LEAD, DEFAULT_REFRESH_WINDOW, DEFAULT_RETRY_INTERVAL,
 };
 pub use chain::{ChainProvider, DefaultCredentialsChain, DefaultCredentialsChainBuilder};
 pub use environment::EnvironmentProvider;
@@ -30,5 +30,5 @@ pub use error::ProviderError;
 pub use federation::{
     SamlAssertionSource, SamlProvider, SessionTokenProvider, WebIdentityProvider,
 };
-pub use process::{CredentialProcessProvider, PROCESS_TIMEOUT};
+pub use process::{CredentialProcessProvider, MAX_OUTPUT, MAX_STDERR, PROCESS_TIMEOUT};
 pub use profile::{ProfileProvider, ProfileProviderBuilder};

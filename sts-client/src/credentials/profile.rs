@@ -11,7 +11,7 @@ use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentials
 
 use super::assume_role::{AssumeRoleProvider, MfaTokenSource};
 use super::environment::EnvironmentProvider;
-use super::error::{ProviderError, invalid, not_loaded};
+use super::error::{PROFILE_KEYS, ProviderError, check_static, invalid, not_loaded};
 use super::federation::WebIdentityProvider;
 use super::process::CredentialProcessProvider;
 use crate::profile::{ProfileFiles, Section};
@@ -359,13 +359,19 @@ fn static_keys(
         get(profile, "aws_access_key_id"),
         get(profile, "aws_secret_access_key"),
     ) {
-        (Some(id), Some(secret)) => Ok(Some(Credentials::new(
-            id,
-            secret,
-            get(profile, "aws_session_token").map(str::to_owned),
-            None,
-            "Profile",
-        ))),
+        (Some(id), Some(secret)) => {
+            let credentials = Credentials::new(
+                id,
+                secret,
+                get(profile, "aws_session_token").map(str::to_owned),
+                None,
+                "Profile",
+            );
+            let source = format!(" of profile {name} in {where_}");
+            check_static(credentials, PROFILE_KEYS, &source)
+                .map(Some)
+                .map_err(|m| invalid(P, m))
+        }
         (Some(_), None) => Err(invalid(
             P,
             format!(

@@ -107,10 +107,16 @@ where
                             return Poll::Ready(Err(too_large(*this.limit, None)));
                         }
                         Err(e) => {
-                            return Poll::Ready(Err(Box::new(sts_core::Error::new(
-                                ErrorKind::Dispatch,
-                                e,
-                            ))));
+                            // A transport's read bound (an I/O `TimedOut` in
+                            // the chain) is a timeout; anything else a dispatch error.
+                            let timed_out = sts_core::error::find_source::<std::io::Error>(&*e)
+                                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+                            let kind = if timed_out {
+                                ErrorKind::Timeout
+                            } else {
+                                ErrorKind::Dispatch
+                            };
+                            return Poll::Ready(Err(Box::new(sts_core::Error::new(kind, e))));
                         }
                     };
                     let Some(parts) = parts.take() else {

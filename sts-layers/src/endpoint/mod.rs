@@ -111,18 +111,60 @@ impl<S> Layer<S> for ResolveEndpointLayer {
 }
 
 fn endpoint_uri(url: &str) -> Result<http::Uri, sts_core::Error> {
-    let refuse = || SettingError::new("endpoint URL", "http(s)://host[:port][/path]", url);
-    let uri: http::Uri = url.parse().map_err(|_| refuse())?;
+    let shown = redact_user_info(url);
+    let refuse = |rule: &'static str| SettingError::new("endpoint URL", rule, shown.clone());
+    const FORM: &str = "http(s)://host[:port][/path]";
+    if url.contains('#') {
+        return Err(refuse("http(s)://host[:port][/path] without a #fragment").into());
+    }
+    let uri: http::Uri = url.parse().map_err(|_| refuse(FORM))?;
     let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
-    if !scheme_ok || uri.authority().is_none() || uri.query().is_some() {
-        return Err(refuse().into());
+    let Some(authority) = uri.authority().filter(|_| scheme_ok) else {
+        return Err(refuse(FORM).into());
+    };
+    if authority.as_str().contains('@') {
+        return Err(
+            refuse("http(s)://host[:port][/path] without user info (user:password@)").into(),
+        );
+    }
+    if uri.query().is_some() {
+        return Err(refuse("http(s)://host[:port][/path] without a ?query").into());
+    }
+    if uri.scheme_str() == Some("http") && !is_loopback(authority.host()) {
+        tracing::warn!(
+            endpoint = %uri,
+            "the STS endpoint is plain http:// to a host that is not loopback: requests, \
+             signatures and credentials in answers cross the network unencrypted"
+        );
     }
     if uri.path().is_empty() || uri.path() == "/" {
         let mut parts = uri.into_parts();
         parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
-        return http::Uri::from_parts(parts).map_err(|_| refuse().into());
+        return http::Uri::from_parts(parts).map_err(|_| refuse(FORM).into());
     }
     Ok(uri)
+}
+
+/// `localhost`, `127.0.0.0/8`, `::1`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `https://***@host/` for `https://user:password@host/`: a password never
+/// reaches an error message.
+fn redact_user_info(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 /// Endpoint parameters for `region` from the `AWS_*` settings, read through
@@ -178,6 +220,27 @@ mod tests {
             .unwrap()
             .uri()
             .to_string()
+    }
+
+    #[test]
+    fn endpoint_urls_with_user_info_fragment_or_query_are_refused() {
+        for (url, rule) in [
+            ("https://user:hunter2@sts.example.com/", "user info"),
+            ("https://sts.example.com/#x", "fragment"),
+            ("https://sts.example.com#", "fragment"),
+            ("https://sts.example.com/?a=b", "query"),
+            ("ftp://sts.example.com/", "http(s)://"),
+            ("sts.example.com", "http(s)://"),
+        ] {
+            let err = ResolveEndpointLayer::new(&EndpointParams::new("us-east-1").endpoint(url))
+                .unwrap_err();
+            let text = format!("{err:#}");
+            assert!(text.contains(rule), "{url}: {text}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+        assert_eq!(redact_user_info("http://a:b@h:1/p@q"), "http://***@h:1/p@q");
+        assert!(is_loopback("127.0.0.1") && is_loopback("[::1]") && is_loopback("LOCALHOST"));
+        assert!(!is_loopback("sts.example.com") && !is_loopback("10.0.0.1"));
     }
 
     #[test]

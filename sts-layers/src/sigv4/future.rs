@@ -138,6 +138,24 @@ fn sign(
         )
         .into());
     };
-    sign_request(request, credentials, region.as_str(), config.signing_time())?;
+    // Values that end up in headers are checked here, so that nothing a
+    // provider, a file or a server handed over can make aws-sigv4 fail on a
+    // header value.
+    sts_core::check::credentials(credentials).map_err(|e| {
+        sts_core::Error::new(
+            sts_core::ErrorKind::Credentials,
+            e.from_provider("the signing layer's provider"),
+        )
+    })?;
+    sts_core::check::region(region.as_str())
+        .map_err(|e| sts_core::Error::from(super::sign::error(e)))?;
+    let time = config.signing_time();
+    if !sts_core::check::timestamp_in_range(time) {
+        return Err(super::sign::error(
+            "the signing time (the time source corrected by the clock skew) is outside 1970..=9999",
+        )
+        .into());
+    }
+    sign_request(request, credentials, region.as_str(), time)?;
     Ok(())
 }

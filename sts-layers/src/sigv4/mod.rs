@@ -55,7 +55,7 @@ use tower::{Layer, Service};
 
 use self::future::ResponseFuture;
 pub use self::sign::{SIGNING_NAME, SigningConfig, SigningError, sign_request, sign_request_with};
-pub use self::skew::{CLOCK_SKEW_CODES, ClockSkew, ClockSkewCorrected};
+pub use self::skew::{CLOCK_SKEW_CODES, ClockSkew, ClockSkewCorrected, MAX_CLOCK_SKEW};
 
 /// The region a request is signed for; put in the request's extensions by the
 /// [`endpoint`](crate::endpoint) layer.

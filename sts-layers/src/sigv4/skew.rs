@@ -20,6 +20,11 @@ pub const CLOCK_SKEW_CODES: &[&str] = &[
 /// A skew smaller than this is not a skew: the error was something else.
 pub(crate) const SKEW_THRESHOLD: Duration = Duration::from_secs(60);
 
+/// A skew larger than this is not believed: a `Date` header a day or more
+/// away (year 9999, year 1970) is a broken or hostile server, not a clock, and
+/// is ignored rather than moving every later signature.
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The offset to add to the local clock to get the server's, shared by the
 /// signing layer (which applies it) and the layer that reads error responses
 /// (which records it).
@@ -54,7 +59,9 @@ impl ClockSkew {
 
     /// Records the server's time as seen at local time `local`. Returns the new
     /// offset if the corrected clock was off by more than a minute (and so the
-    /// offset changed), `None` if the clocks already agreed.
+    /// offset changed), `None` if the clocks already agreed or if the server's
+    /// time is more than [`MAX_CLOCK_SKEW`] (24 h) from the local clock, which
+    /// is ignored.
     pub fn record(&self, server: SystemTime, local: SystemTime) -> Option<i64> {
         let corrected = self.apply(local);
         let off = match server.duration_since(corrected) {
@@ -65,6 +72,13 @@ impl ClockSkew {
             return None;
         }
         let offset = signed_millis(server, local);
+        if offset.unsigned_abs() > MAX_CLOCK_SKEW.as_secs() * 1000 {
+            tracing::warn!(
+                offset_secs = offset / 1000,
+                "ignored an implausible clock skew (more than 24 h) from the server's Date header"
+            );
+            return None;
+        }
         self.0.store(offset, Ordering::Relaxed);
         Some(offset)
     }
@@ -134,6 +148,23 @@ mod tests {
         let behind = local - Duration::from_secs(3600);
         assert_eq!(skew.record(behind, local), Some(-3_600_000));
         assert_eq!(skew.apply(local), behind);
+    }
+
+    #[test]
+    fn implausible_skews_are_ignored() {
+        let skew = ClockSkew::new();
+        let local = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let year_9999 = UNIX_EPOCH + Duration::from_secs(253_402_300_799);
+        assert_eq!(skew.record(year_9999, local), None);
+        assert_eq!(skew.record(UNIX_EPOCH, local), None);
+        assert_eq!(
+            skew.record(local + MAX_CLOCK_SKEW + Duration::from_secs(1), local),
+            None
+        );
+        assert_eq!(skew.offset_millis(), 0);
+        assert_eq!(skew.apply(local), local);
+        // Just inside the bound is believed.
+        assert!(skew.record(local + MAX_CLOCK_SKEW, local).is_some());
     }
 
     #[test]

@@ -30,6 +30,16 @@ use sts_core::error::BoxError;
 use tower::{Layer, Service};
 
 pub use self::error::{Elapsed, TimeoutScope};
+
+/// The default bound on one attempt: twice the default transport's read
+/// timeout, so that a slow trickle of bytes still ends. STS answers in well
+/// under a second.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// The default bound on a whole operation, retries and back-off included:
+/// room for the default three attempts against a server that stalls (three
+/// 10 s read timeouts and the back-off between them), and an end to any
+/// other wait.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(45);
 use self::future::ResponseFuture;
 
 /// Fails a call that takes longer than the configured duration.
