@@ -137,8 +137,11 @@ fn check_time(sig: &Signature, request_time: SystemTime, now: SystemTime) -> Res
     Ok(())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Compares secrets (signatures, session tokens, MFA codes, external ids)
+/// in time that depends on their lengths only, not on where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 fn query_pairs(parts: &Parts) -> impl Iterator<Item = (String, String)> + '_ {

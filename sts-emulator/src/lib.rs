@@ -79,7 +79,7 @@ pub use error::EmulatorError;
 pub use fault::Fault;
 pub use record::Call;
 #[cfg(feature = "server")]
-pub use server::EmulatorServer;
+pub use server::{EmulatorServer, HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
 
 use state::{KeyEntry, Principal};
 
@@ -110,10 +110,71 @@ struct Inner {
 #[derive(Default)]
 struct State {
     keys: HashMap<String, KeyEntry>,
+    /// The size of `keys` at which expired issued keys are next swept out.
+    next_sweep: usize,
     calls: VecDeque<Call>,
+    /// What `calls` holds, roughly, in bytes (see [`MAX_RECORDED_BYTES`]).
+    recorded_bytes: usize,
     faults: VecDeque<(Fault, usize)>,
     clock_offset: i64,
     trade_in: HashMap<String, (String, SystemTime)>,
+}
+
+/// How long an issued key is kept after it expires, so that a late call with
+/// it is told `ExpiredToken` rather than `InvalidClientTokenId`.
+pub const EXPIRED_KEY_GRACE: Duration = Duration::from_secs(24 * 60 * 60);
+/// The most issued (temporary) keys kept: past it, the ones that expire
+/// first are forgotten, so that no rate of AssumeRole calls grows memory
+/// without bound.
+pub const MAX_ISSUED_KEYS: usize = 100_000;
+/// The most bytes the call record keeps (parameter names and values, ids),
+/// beside [`MAX_RECORDED_CALLS`]: the oldest calls go first.
+pub const MAX_RECORDED_BYTES: usize = 16 * 1024 * 1024;
+
+impl State {
+    /// Records an issued key; sweeps expired ones out when the map has
+    /// doubled since the last sweep (amortised O(1) per key).
+    fn insert_issued(&mut self, id: String, entry: KeyEntry, now: SystemTime) {
+        self.keys.insert(id, entry);
+        if self.keys.len() >= self.next_sweep {
+            self.sweep_keys(now);
+        }
+    }
+
+    fn sweep_keys(&mut self, now: SystemTime) {
+        let alive = |expires: SystemTime| {
+            expires
+                .checked_add(EXPIRED_KEY_GRACE)
+                .is_none_or(|until| until > now)
+        };
+        self.keys
+            .retain(|_, e| e.session.as_ref().is_none_or(|s| alive(s.expires)));
+        let issued = self.keys.values().filter(|e| e.session.is_some()).count();
+        if issued > MAX_ISSUED_KEYS {
+            let mut by_expiry: Vec<(SystemTime, String)> = self
+                .keys
+                .iter()
+                .filter_map(|(id, e)| e.session.as_ref().map(|s| (s.expires, id.clone())))
+                .collect();
+            by_expiry.sort_unstable();
+            for (_, id) in by_expiry.into_iter().take(issued - MAX_ISSUED_KEYS) {
+                self.keys.remove(&id);
+            }
+        }
+        self.next_sweep = self.keys.len().saturating_mul(2).max(1024);
+    }
+
+    /// Appends a call, dropping the oldest past either bound of the record.
+    fn record(&mut self, call: Call) {
+        self.recorded_bytes += call.approx_bytes();
+        self.calls.push_back(call);
+        while self.calls.len() > MAX_RECORDED_CALLS || self.recorded_bytes > MAX_RECORDED_BYTES {
+            match self.calls.pop_front() {
+                Some(old) => self.recorded_bytes -= old.approx_bytes(),
+                None => break,
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Emulator {
@@ -201,8 +262,15 @@ impl Emulator {
         self.state().faults.clear();
     }
 
-    /// The calls received so far, oldest first (at most
-    /// [`MAX_RECORDED_CALLS`], the latest ones).
+    /// How many access keys the emulator knows: the configured ones and the
+    /// issued ones it still remembers (expired keys are forgotten
+    /// [`EXPIRED_KEY_GRACE`] after expiry, at most [`MAX_ISSUED_KEYS`] kept).
+    pub fn key_count(&self) -> usize {
+        self.state().keys.len()
+    }
+
+    /// The calls received so far, oldest first (the latest ones, at most
+    /// [`MAX_RECORDED_CALLS`] of them and [`MAX_RECORDED_BYTES`] in all).
     pub fn calls(&self) -> Vec<Call> {
         self.state().calls.iter().cloned().collect()
     }
@@ -314,10 +382,7 @@ impl EmulatorBuilder {
     /// Builds the emulator.
     pub fn build(self) -> Emulator {
         let keys = state::configured_keys(&self.accounts);
-        let mut jwt_key = [0u8; 32];
-        for b in &mut jwt_key {
-            *b = fastrand::u8(..);
-        }
+        let jwt_key = state::secure_bytes::<32>();
         Emulator {
             inner: Arc::new(Inner {
                 accounts: self.accounts,
@@ -338,4 +403,62 @@ impl EmulatorBuilder {
 pub(crate) struct Caller {
     pub(crate) principal: Principal,
     pub(crate) session: Option<state::Session>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Session;
+
+    fn issued(expires: SystemTime) -> KeyEntry {
+        KeyEntry {
+            secret: "s".into(),
+            principal: Principal::Root {
+                account: "123456789012".into(),
+            },
+            session: Some(Session {
+                token: "t".into(),
+                expires,
+                source_identity: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn issued_keys_are_swept_after_the_grace_period_and_capped() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut state = State::default();
+        for i in 0..2000 {
+            state.insert_issued(format!("OLD{i}"), issued(t0), t0);
+        }
+        assert_eq!(state.keys.len(), 2000, "unexpired keys are kept");
+        // Past the grace period: the next sweep (at twice the size) drops them.
+        let later = t0 + EXPIRED_KEY_GRACE + Duration::from_secs(1);
+        for i in 0..2100 {
+            state.insert_issued(
+                format!("NEW{i}"),
+                issued(later + Duration::from_secs(900)),
+                later,
+            );
+        }
+        assert!(
+            state.keys.keys().all(|k| k.starts_with("NEW")),
+            "expired keys swept"
+        );
+        assert!(state.keys.len() <= 2100);
+        // The cap: the keys that expire first go.
+        let mut state = State::default();
+        for i in 0..MAX_ISSUED_KEYS + 10 {
+            let expires = t0 + Duration::from_secs(i as u64);
+            state.insert_issued(format!("K{i}"), issued(expires), t0);
+        }
+        state.sweep_keys(t0);
+        assert_eq!(state.keys.len(), MAX_ISSUED_KEYS);
+        assert!(!state.keys.contains_key("K0"));
+        assert!(
+            state
+                .keys
+                .contains_key(&format!("K{}", MAX_ISSUED_KEYS + 9))
+        );
+    }
 }

@@ -11,7 +11,7 @@ use sts_core::operation::Operation;
 use sts_core::query::{API_VERSION, parse_form};
 use sts_core::xml::{EncodeResult, encode_response};
 
-use crate::auth;
+use crate::auth::{self, constant_time_eq};
 use crate::config::{Account, Role};
 use crate::error::ApiError;
 use crate::state::{self, KeyEntry, Principal, Session};
@@ -45,7 +45,24 @@ impl Emulator {
         now: SystemTime,
         request_id: &str,
     ) -> Handled {
-        let mut params: Vec<(String, String)> = parse_form(parts.uri.query().unwrap_or(""))
+        // A body of `a&a&a...` would otherwise become half a million parsed
+        // pairs (tens of MiB) before anything looks at them.
+        let query = parts.uri.query().unwrap_or("");
+        let pairs = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'&').count() + 1;
+        if pairs(query.as_bytes()).saturating_add(pairs(body)) > MAX_PARAMS {
+            return Handled {
+                action: None,
+                params: Vec::new(),
+                access_key_id: None,
+                caller_arn: None,
+                result: Err(ApiError::new(
+                    400,
+                    "MalformedQueryString",
+                    format!("The request has more than {MAX_PARAMS} parameters"),
+                )),
+            };
+        }
+        let mut params: Vec<(String, String)> = parse_form(query)
             .into_iter()
             .filter(|(k, _)| !k.starts_with("X-Amz-"))
             .collect();
@@ -177,7 +194,7 @@ impl Emulator {
             (None, Some(_)) => return Err(ApiError::invalid_token()),
             (Some(_), None) => return Err(ApiError::invalid_token()),
             (Some(session), Some(token)) => {
-                if session.token.as_bytes() != token.as_bytes() {
+                if !constant_time_eq(session.token.as_bytes(), token.as_bytes()) {
                     return Err(ApiError::invalid_token());
                 }
                 if now >= session.expires {
@@ -223,8 +240,13 @@ impl Emulator {
     ) -> Credentials {
         let key_id = state::new_access_key_id("ASIA", principal.account());
         let secret = state::new_secret();
-        let token = state::new_session_token(token_size.unwrap_or(0).max(0) as usize);
-        let expires = now + Duration::from_secs(seconds.max(0) as u64);
+        // The model bounds the size (up to 4096 bytes); clamp it anyway, as
+        // memory a request can make the emulator allocate.
+        let size = usize::try_from(token_size.unwrap_or(0))
+            .unwrap_or(0)
+            .min(4096);
+        let token = state::new_session_token(size);
+        let expires = later(now, seconds);
         let credentials = Credentials::new(
             &key_id,
             &secret,
@@ -232,7 +254,7 @@ impl Emulator {
             Some(expires),
             "sts-emulator",
         );
-        self.state().keys.insert(
+        self.state().insert_issued(
             key_id,
             KeyEntry {
                 secret,
@@ -243,6 +265,7 @@ impl Emulator {
                     source_identity,
                 }),
             },
+            now,
         );
         credentials
     }
@@ -270,7 +293,9 @@ impl Emulator {
             _ => None,
         };
         match device {
-            Some((s, c)) if s == serial && c == code => Ok(true),
+            Some((s, c)) if s == serial && constant_time_eq(c.as_bytes(), code.as_bytes()) => {
+                Ok(true)
+            }
             Some((s, _)) if s == serial => Err(ApiError::access_denied(
                 "MultiFactorAuthentication failed with invalid MFA one time pass code.",
             )),
@@ -329,7 +354,10 @@ impl Emulator {
             return Err(denied());
         }
         if let Some(required) = &role.external_id
-            && input.external_id.as_deref() != Some(required.as_str())
+            && !input
+                .external_id
+                .as_deref()
+                .is_some_and(|given| constant_time_eq(given.as_bytes(), required.as_bytes()))
         {
             return Err(denied());
         }
@@ -756,7 +784,7 @@ impl Emulator {
         )?;
         let audiences = input.audience.clone().unwrap_or_default();
         let duration = input.duration_seconds.unwrap_or(300);
-        let expires = now + Duration::from_secs(duration.max(0) as u64);
+        let expires = later(now, duration);
         let tags: Vec<(String, String)> = input
             .tags
             .iter()
@@ -844,7 +872,7 @@ fn packed_size(
             .iter()
             .map(|t| t.key.len() + t.value.len())
             .sum::<usize>();
-    let percent = (bytes * 100).div_ceil(2048) as i32;
+    let percent = i32::try_from(bytes.saturating_mul(100).div_ceil(2048)).unwrap_or(i32::MAX);
     if percent > 100 {
         return Err(ApiError::new(
             400,
@@ -855,4 +883,16 @@ fn packed_size(
         ));
     }
     Ok(Some(percent))
+}
+
+/// The most parameters (query and body together) a request may carry; STS's
+/// largest requests (50 tags, 50 transitive keys, 10 policy ARNs) have a few
+/// hundred.
+pub(crate) const MAX_PARAMS: usize = 1024;
+
+/// `now` plus `seconds` (a validated, caller-given duration), saturating
+/// rather than overflowing.
+fn later(now: SystemTime, seconds: i32) -> SystemTime {
+    let seconds = u64::try_from(seconds).unwrap_or(0);
+    now.checked_add(Duration::from_secs(seconds)).unwrap_or(now)
 }

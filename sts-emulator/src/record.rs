@@ -40,7 +40,28 @@ pub struct Call {
     pub received_at: SystemTime,
 }
 
+/// The most parameters a call's record keeps (STS requests have a few dozen).
+pub(crate) const MAX_RECORDED_PARAMS: usize = 256;
+/// The longest parameter name or value a call's record keeps, in bytes.
+pub(crate) const MAX_RECORDED_VALUE: usize = 4096;
+
 impl Call {
+    /// Roughly what the call holds on the heap, for the record's byte bound.
+    pub(crate) fn approx_bytes(&self) -> usize {
+        let strings = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        std::mem::size_of::<Self>()
+            + self
+                .params
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 2 * std::mem::size_of::<String>())
+                .sum::<usize>()
+            + strings(&self.action)
+            + strings(&self.access_key_id)
+            + strings(&self.caller_arn)
+            + strings(&self.error_code)
+            + self.request_id.len()
+    }
+
     /// The value of parameter `name`, if sent.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params
@@ -50,15 +71,30 @@ impl Call {
     }
 }
 
+/// The parameters as the record keeps them: secrets redacted, at most
+/// [`MAX_RECORDED_PARAMS`] of them, names and values cut at
+/// [`MAX_RECORDED_VALUE`] bytes.
 pub(crate) fn redact(params: &[(String, String)]) -> Vec<(String, String)> {
     params
         .iter()
+        .take(MAX_RECORDED_PARAMS)
         .map(|(k, v)| {
             if REDACTED_PARAMS.contains(&k.as_str()) {
-                (k.clone(), "** redacted **".to_owned())
+                (cut(k), "** redacted **".to_owned())
             } else {
-                (k.clone(), v.clone())
+                (cut(k), cut(v))
             }
         })
         .collect()
+}
+
+fn cut(s: &str) -> String {
+    if s.len() <= MAX_RECORDED_VALUE {
+        return s.to_owned();
+    }
+    let mut end = MAX_RECORDED_VALUE;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_owned()
 }

@@ -3,13 +3,71 @@
 use std::io;
 use std::net::SocketAddr;
 
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::Emulator;
+
+/// The most connections served at once; past it, new ones wait in the
+/// listen backlog until one closes.
+pub const MAX_CONNECTIONS: usize = 256;
+/// How long a client may take to send a request's headers (HTTP/1.1), and how
+/// long an HTTP/2 connection may stay silent before it is pinged and closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest pause after an accept error (too many open files, ...); the
+/// first is 10 ms, doubling up to this.
+const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
+
+async fn accept_loop(listener: TcpListener, service: Emulator) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut connections = tokio::task::JoinSet::new();
+    let mut backoff = Duration::from_millis(10);
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff = Duration::from_millis(10);
+                stream
+            }
+            Err(_) => {
+                // EMFILE and friends: wait rather than spin on the error.
+                drop(permit);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_ACCEPT_BACKOFF);
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(service.clone());
+        connections.spawn(async move {
+            let _permit = permit;
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT);
+            builder
+                .http2()
+                .timer(TokioTimer::new())
+                .keep_alive_interval(HEADER_READ_TIMEOUT)
+                .keep_alive_timeout(HEADER_READ_TIMEOUT);
+            // Errors here are the client going away, a timeout or an
+            // injected fault closing the connection: nothing to report.
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+        while connections.try_join_next().is_some() {}
+    }
+}
 
 /// A running emulator server. Dropping it (or [`shutdown`](Self::shutdown))
 /// stops accepting connections and closes the open ones.
@@ -44,25 +102,7 @@ impl EmulatorServer {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let service = emulator.clone();
-        let task = tokio::spawn(async move {
-            let mut connections = tokio::task::JoinSet::new();
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(service.clone());
-                connections.spawn(async move {
-                    let builder = auto::Builder::new(TokioExecutor::new());
-                    // Errors here are the client going away or an injected
-                    // fault closing the connection: nothing to report.
-                    let _ = builder
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-                while connections.try_join_next().is_some() {}
-            }
-        });
+        let task = tokio::spawn(accept_loop(listener, service));
         Ok(Self {
             addr,
             emulator,

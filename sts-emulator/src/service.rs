@@ -18,6 +18,10 @@ use crate::{Emulator, MAX_REQUEST_BODY};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// How long a request's body may take to arrive (a slow sender holds a task
+/// and a connection meanwhile).
+const REQUEST_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\
     <body><h1>Bad Gateway</h1><p>The proxy could not reach the server.</p></body></html>\n";
 
@@ -72,14 +76,23 @@ impl Emulator {
         }
         let (parts, body) = request.into_parts();
         let request_id = new_request_id();
-        let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(e) if e.is::<LengthLimitError>() => Err(ApiError::new(
+        let collect = Limited::new(body, MAX_REQUEST_BODY).collect();
+        let body = match tokio::time::timeout(REQUEST_BODY_TIMEOUT, collect).await {
+            Ok(Ok(collected)) => Ok(collected.to_bytes()),
+            Ok(Err(e)) if e.is::<LengthLimitError>() => Err(ApiError::new(
                 413,
                 "RequestEntityTooLarge",
                 format!("The request body is larger than {MAX_REQUEST_BODY} bytes"),
             )),
-            Err(e) => return Err(EmulatorError::body(e)),
+            Ok(Err(e)) => return Err(EmulatorError::body(e)),
+            Err(_) => Err(ApiError::new(
+                408,
+                "RequestTimeout",
+                format!(
+                    "The request body did not arrive within {} s",
+                    REQUEST_BODY_TIMEOUT.as_secs()
+                ),
+            )),
         };
         let now = self.now();
         let mut handled = match &body {
@@ -121,10 +134,7 @@ impl Emulator {
         };
         let dropped = fault == Some(Fault::DropConnection);
         let mut state = self.state();
-        if state.calls.len() >= crate::MAX_RECORDED_CALLS {
-            state.calls.pop_front();
-        }
-        state.calls.push_back(Call {
+        state.record(Call {
             action: handled.action.take(),
             method: parts.method.clone(),
             access_key_id: handled.access_key_id.take(),

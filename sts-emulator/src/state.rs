@@ -142,19 +142,45 @@ pub(crate) fn configured_keys(accounts: &[Account]) -> HashMap<String, KeyEntry>
 
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
+/// `N` bytes from the operating system's CSPRNG: every secret the emulator
+/// hands out (secret keys, session tokens, the random part of key ids, its
+/// JWT signing key) comes from here, never from a fast non-cryptographic
+/// generator. The OS generator failing is not something to carry on after.
+#[allow(clippy::expect_used)]
+pub(crate) fn secure_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes).expect("the operating system's random generator failed");
+    bytes
+}
+
+/// `len` characters of `alphabet` (64 characters), uniformly, from the CSPRNG.
+fn secure_string(alphabet: &[u8; 64], len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        for b in secure_bytes::<32>() {
+            if out.len() == len {
+                break;
+            }
+            out.push(alphabet[usize::from(b & 63)] as char);
+        }
+    }
+    out
+}
+
+const SECRET_CHARS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 /// A new temporary access key id (`ASIA` + 16 characters) that encodes the
 /// account id the way AWS key ids do, so GetAccessKeyInfo can read it back.
 pub(crate) fn new_access_key_id(prefix: &str, account: &str) -> String {
     let account: u64 = account.parse().unwrap_or(0);
     // 48 bits: a random top bit, the account in bits 7..47, 7 random low bits.
-    let z = (u64::from(fastrand::bool()) << 47)
+    let random = secure_bytes::<5>();
+    let z = (u64::from(random[0] & 1) << 47)
         | ((account & 0xFF_FFFF_FFFF) << 7)
-        | fastrand::u64(0..128);
+        | u64::from(random[1] & 127);
     let mut bytes = [0u8; 10];
     bytes[..6].copy_from_slice(&z.to_be_bytes()[2..]);
-    for b in &mut bytes[6..] {
-        *b = fastrand::u8(..);
-    }
+    bytes[6..].copy_from_slice(&random[1..]);
     let mut id = String::from(prefix);
     // 80 bits -> 16 base32 characters.
     let mut acc: u128 = 0;
@@ -186,19 +212,14 @@ pub(crate) fn account_of_key_id(key_id: &str) -> Option<String> {
 
 /// A random secret access key (40 characters).
 pub(crate) fn new_secret() -> String {
-    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    (0..40)
-        .map(|_| CHARS[fastrand::usize(..CHARS.len())] as char)
-        .collect()
+    secure_string(SECRET_CHARS, 40)
 }
 
 /// A random session token of `len` characters (at least 64).
 pub(crate) fn new_session_token(len: usize) -> String {
-    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut token = String::from("IQoJb3JpZ2luX2VjE");
-    while token.len() < len.max(64) {
-        token.push(CHARS[fastrand::usize(..CHARS.len())] as char);
-    }
+    const PREFIX: &str = "IQoJb3JpZ2luX2VjE";
+    let mut token = String::from(PREFIX);
+    token.push_str(&secure_string(SECRET_CHARS, len.max(64) - PREFIX.len()));
     token
 }
 

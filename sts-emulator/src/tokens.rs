@@ -47,10 +47,17 @@ pub(crate) fn parse_jwt(token: &str) -> Result<JwtClaims, String> {
             .collect(),
         _ => return Err("the JWT has no aud claim".to_owned()),
     };
-    let expires = claims
-        .get("exp")
-        .and_then(Value::as_u64)
-        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+    // `exp` is the caller's number: any u64 (or a float, a string) must give
+    // an error, never an overflowing time.
+    let expires = match claims.get("exp") {
+        None => None,
+        Some(exp) => Some(
+            exp.as_u64()
+                .and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+                .filter(|t| sts_core::check::timestamp_in_range(*t))
+                .ok_or("the JWT's exp claim is not a time in 1970..=9999 in seconds")?,
+        ),
+    };
     Ok(JwtClaims {
         issuer,
         subject,

@@ -43,7 +43,10 @@ fn aws_path(member: &str) -> String {
     };
     if let Some((list, rest)) = member.split_once('[') {
         let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
-        let n = index.parse::<usize>().map(|i| i + 1).unwrap_or(0);
+        let n = index
+            .parse::<usize>()
+            .map(|i| i.saturating_add(1))
+            .unwrap_or(0);
         let field = field.trim_start_matches('.');
         if field.is_empty() {
             return format!("{}.{n}.member", lower_first(list));
