@@ -11,7 +11,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials};
 use sts_core::model::{AssumeRoleInput, PolicyDescriptorType, Tag};
 
-use super::error::{failed, from_answer, invalid, sts_failure};
+use super::error::{failed, from_answer, sts_failure};
 use crate::{StsClient, StsClientBuilder};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
