@@ -31,8 +31,10 @@ pub(crate) struct Global {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Output::Json)]
     pub(crate) output: Output,
-    /// Log each HTTP attempt (method, URL, status, time; no secrets) and the
-    /// full error chain to standard error.
+    /// Show the library's tracing on standard error at debug level (each
+    /// operation and attempt: status, request id, time; retries and their
+    /// reason; why each credentials source was skipped; no secrets) and the
+    /// full error chain. RUST_LOG or STS_LOG select levels and targets.
     #[arg(long, global = true)]
     pub(crate) debug: bool,
 }

@@ -5,29 +5,46 @@
 
 mod args;
 mod emulator;
+mod logging;
 mod ops;
 mod output;
 
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::Parser;
 use sts_client::{StsClient, StsClientBuilder};
 
 use args::{Cli, Command, Global};
 
-/// A failure, with the exit code the AWS CLI would use.
+/// A failure, with the exit code the AWS CLI would use: 252 usage, 253
+/// configuration or credentials, 254 a service error, 255 anything else.
 #[derive(Debug)]
 pub(crate) struct CliError {
     code: u8,
     message: String,
 }
 
+/// What to do when no source of credentials had any: the AWS CLI's one line,
+/// with the sources this command reads.
+const NO_CREDENTIALS: &str = "Unable to locate credentials. Set AWS_ACCESS_KEY_ID and \
+AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials or ~/.aws/config (--profile or \
+AWS_PROFILE), or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN; --debug shows why each source \
+was skipped.";
+
 impl CliError {
     /// Bad flags or values: 252, as the AWS CLI.
     pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: 252,
+            message: message.into(),
+        }
+    }
+
+    /// A bad configuration (files, variables) or credentials that cannot be
+    /// loaded: 253, as the AWS CLI.
+    pub(crate) fn configuration(message: impl Into<String>) -> Self {
+        Self {
+            code: 253,
             message: message.into(),
         }
     }
@@ -47,7 +64,9 @@ impl CliError {
         } else {
             String::new()
         };
-        if let Some(service) = e.service_error() {
+        if let Some(service) = e.service_error()
+            && e.kind() == sts_core::ErrorKind::Service
+        {
             let request_id = service
                 .request_id()
                 .map(|id| format!(" (request id {id})"))
@@ -64,11 +83,42 @@ impl CliError {
         if let Some(v) = e.validation_error() {
             return Self::usage(format!("Parameter validation failed: {v}{detail}"));
         }
-        Self::other(format!("{operation} failed: {e:#}"))
+        match e.kind() {
+            sts_core::ErrorKind::Credentials if no_credentials(e) => {
+                Self::configuration(format!("{NO_CREDENTIALS}{detail}"))
+            }
+            sts_core::ErrorKind::Credentials => {
+                Self::configuration(format!("Unable to load credentials: {e:#}"))
+            }
+            sts_core::ErrorKind::Construction => {
+                Self::configuration(format!("{operation} failed: {e:#}"))
+            }
+            _ => Self::other(format!("{operation} failed: {e:#}")),
+        }
     }
 }
 
+/// Whether every source of credentials said it had none (not: one was broken).
+fn no_credentials(e: &sts_client::Error) -> bool {
+    use aws_credential_types::provider::error::CredentialsError;
+    e.find_source::<CredentialsError>()
+        .is_some_and(|c| matches!(c, CredentialsError::CredentialsNotLoaded(_)))
+}
+
 fn main() -> ExitCode {
+    // A panic is a bug; the user gets one line and exit code 255, never a
+    // backtrace or a panic message (which might quote a value).
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("sts: internal error{at}; this is a bug, please report it");
+    }));
+    std::panic::catch_unwind(real_main).unwrap_or(ExitCode::from(255))
+}
+
+fn real_main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -77,6 +127,14 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Err(e) = logging::init(cli.global.debug) {
+        eprintln!("{}", e.message);
+        return ExitCode::from(e.code);
+    }
+    #[cfg(debug_assertions)]
+    if std::env::var_os("STS_CLI_PANIC_FOR_TESTS").is_some() {
+        panic!("a test asked for a panic; payload secret-abc123");
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -121,47 +179,14 @@ async fn client(global: &Global) -> Result<StsClient, CliError> {
     };
     let mut builder = StsClientBuilder::from_env_with(env)
         .await
-        .map_err(|e| CliError::usage(format!("configuration: {e:#}")))?;
+        .map_err(|e| CliError::configuration(format!("configuration: {e:#}")))?;
     if let Some(region) = &global.region {
         builder = builder.region(region);
     }
     if let Some(url) = &global.endpoint_url {
         builder = builder.endpoint_url(url);
     }
-    if global.debug {
-        builder = builder.layer_after_signing(tower::layer::layer_fn(debug_log));
-    }
     builder
         .build()
-        .map_err(|e| CliError::usage(format!("configuration: {e:#}")))
-}
-
-/// Logs each attempt to standard error: method, URL, status, time. Header
-/// names only, no values: nothing secret.
-fn debug_log(inner: sts_client::HttpService) -> sts_client::HttpService {
-    use tower::ServiceExt;
-    sts_client::HttpService::new(tower::service_fn(
-        move |req: http::Request<bytes::Bytes>| {
-            let inner = inner.clone();
-            async move {
-                let started = Instant::now();
-                let line = format!(
-                    "sts --debug: {} {} headers [{}]",
-                    req.method(),
-                    req.uri(),
-                    req.headers()
-                        .keys()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                let result = inner.oneshot(req).await;
-                match &result {
-                    Ok(resp) => eprintln!("{line} -> {} in {:?}", resp.status(), started.elapsed()),
-                    Err(e) => eprintln!("{line} -> error after {:?}: {e:#}", started.elapsed()),
-                }
-                result
-            }
-        },
-    ))
+        .map_err(|e| CliError::configuration(format!("configuration: {e:#}")))
 }

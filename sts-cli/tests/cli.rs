@@ -538,16 +538,25 @@ async fn bad_flags_values_and_service_errors() {
     let r = env
         .run_with(&["--profile", "missing", "get-caller-identity"], &[])
         .await;
-    assert_eq!(r.code, 252);
+    assert_eq!(
+        r.code, 253,
+        "configuration errors exit 253 as the AWS CLI's"
+    );
     assert!(r.stderr.contains("missing"), "{}", r.stderr);
 
-    // --debug: one line per attempt, no secrets.
+    // --debug: the library's spans (operation, attempt, status, request id,
+    // elapsed time), no secrets.
     let r = env.run(&["--debug", "get-caller-identity"]).await;
-    assert!(
-        r.stderr.contains("sts --debug: POST http://127.0.0.1:") && r.stderr.contains("-> 200 OK"),
-        "{}",
-        r.stderr
-    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for want in [
+        "sts.operation{operation=\"GetCallerIdentity\" region=\"us-east-1\" host=\"127.0.0.1\"",
+        "sts.attempt{attempt=1",
+        "status=200",
+        "request_id=",
+        "elapsed_ms=",
+    ] {
+        assert!(r.stderr.contains(want), "{want}: {}", r.stderr);
+    }
     assert!(
         !r.stderr.contains(example::SECRET_ACCESS_KEY) && !r.stderr.contains("Signature="),
         "{}",
@@ -701,4 +710,291 @@ async fn the_emulator_subcommand_serves_until_killed() {
         String::from_utf8_lossy(&out.stderr).contains("accounts[0].roles[0].max_session_duration")
     );
     let _ = std::fs::remove_file(&bad);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_credentials_is_one_useful_line_and_253() {
+    let env = Env::new().await;
+    let none = [("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")];
+    let r = env.run_with(&["get-caller-identity"], &none).await;
+    assert_eq!(r.code, 253, "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("Unable to locate credentials."),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--debug"), "{}", r.stderr);
+    // --debug adds each provider's reason.
+    let r = env
+        .run_with(&["--debug", "get-caller-identity"], &none)
+        .await;
+    assert_eq!(r.code, 253);
+    assert!(
+        r.stderr.contains("AWS_ACCESS_KEY_ID is not set"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("AWS_WEB_IDENTITY_TOKEN_FILE is not set"),
+        "{}",
+        r.stderr
+    );
+    // A key id with a newline (a broken export) is a credentials error
+    // naming the variable, not a panic.
+    let r = env
+        .run_with(
+            &["get-caller-identity"],
+            &[("AWS_ACCESS_KEY_ID", "AKID\nX")],
+        )
+        .await;
+    assert_eq!(r.code, 253, "{}", r.stderr);
+    assert!(r.stderr.contains("AWS_ACCESS_KEY_ID"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&env.home);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panic_is_one_line_and_255_without_its_message() {
+    let env = Env::new().await;
+    let r = env
+        .run_with(
+            &["get-caller-identity"],
+            &[("STS_CLI_PANIC_FOR_TESTS", "1")],
+        )
+        .await;
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("sts: internal error at "),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("secret-abc123"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&env.home);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rust_log_selects_targets_and_bad_values_are_usage_errors() {
+    let env = Env::new().await;
+    let r = env
+        .run_with(
+            &["get-caller-identity"],
+            &[("RUST_LOG", "sts_layers=debug")],
+        )
+        .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("sts.operation{"), "{}", r.stderr);
+    let r = env
+        .run_with(&["get-caller-identity"], &[("RUST_LOG", "sts_layers=loud")])
+        .await;
+    assert_eq!(r.code, 252, "{}", r.stderr);
+    assert!(r.stderr.contains("RUST_LOG"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&env.home);
+}
+
+/// A server that accepts connections and never answers: the command ends by
+/// itself, with the default timeouts, well within two minutes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_server_ends_in_a_timeout_error_by_default() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepting = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let env = Env::new().await;
+    let started = std::time::Instant::now();
+    let r = tokio::time::timeout(
+        Duration::from_secs(120),
+        env.run_with(
+            &["get-caller-identity"],
+            &[("AWS_ENDPOINT_URL_STS", &format!("http://{addr}"))],
+        ),
+    )
+    .await
+    .expect("sts still running after 120 s against a silent server");
+    let took = started.elapsed();
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("timed out") || r.stderr.contains("took more than"),
+        "{}",
+        r.stderr
+    );
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    accepting.abort();
+    let _ = std::fs::remove_dir_all(&env.home);
+}
+
+/// The secrets suite, for the command: under `--debug` and `RUST_LOG=trace`,
+/// standard error never holds a secret key, a session token, a web identity
+/// token, a SAML assertion, an MFA code or a signature (standard output holds
+/// the credentials the user asked for, and nothing else is checked there).
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_and_trace_output_never_hold_a_secret() {
+    let env = Env::new().await;
+    let mut secrets = vec![example::SECRET_ACCESS_KEY.to_owned()];
+    let mut stderr = String::new();
+    for logging in [&[("RUST_LOG", "trace")][..], &[("STS_LOG", "")][..]] {
+        let debug = logging[0].1.is_empty();
+        fn run<'a>(debug: bool, args: &[&'a str]) -> Vec<&'a str> {
+            let mut all = args.to_vec();
+            if debug {
+                all.push("--debug");
+            }
+            all
+        }
+
+        let r = env
+            .run_with(
+                &run(
+                    debug,
+                    &[
+                        "assume-role",
+                        "--role-arn",
+                        example::ROLE_ARN,
+                        "--role-session-name",
+                        "secrets",
+                    ],
+                ),
+                logging,
+            )
+            .await;
+        let v = r.json();
+        secrets.push(
+            v["Credentials"]["SecretAccessKey"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+        secrets.push(
+            v["Credentials"]["SessionToken"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+        stderr.push_str(&r.stderr);
+
+        let r = env
+            .run_with(
+                &run(
+                    debug,
+                    &[
+                        "get-session-token",
+                        "--serial-number",
+                        example::MFA_SERIAL,
+                        "--token-code",
+                        example::MFA_CODE,
+                    ],
+                ),
+                logging,
+            )
+            .await;
+        let v = r.json();
+        secrets.push(
+            v["Credentials"]["SessionToken"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+        stderr.push_str(&r.stderr);
+
+        let token = env.emulator().web_identity_token(
+            "pod",
+            example::OIDC_AUDIENCE,
+            Duration::from_secs(300),
+        );
+        secrets.push(token.clone());
+        let mut vars = logging.to_vec();
+        vars.extend([("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")]);
+        let r = env
+            .run_with(
+                &run(
+                    debug,
+                    &[
+                        "assume-role-with-web-identity",
+                        "--role-arn",
+                        example::ROLE_ARN,
+                        "--role-session-name",
+                        "pod",
+                        "--web-identity-token",
+                        &token,
+                    ],
+                ),
+                &vars,
+            )
+            .await;
+        secrets.push(
+            r.json()["Credentials"]["SessionToken"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+        stderr.push_str(&r.stderr);
+
+        let assertion = env.emulator().saml_assertion(
+            example::SAML_ISSUER,
+            "carol",
+            example::ROLE_ARN,
+            example::SAML_PROVIDER_ARN,
+            Duration::from_secs(300),
+        );
+        secrets.push(assertion.clone());
+        let r = env
+            .run_with(
+                &run(
+                    debug,
+                    &[
+                        "assume-role-with-saml",
+                        "--role-arn",
+                        example::ROLE_ARN,
+                        "--principal-arn",
+                        example::SAML_PROVIDER_ARN,
+                        "--saml-assertion",
+                        &assertion,
+                    ],
+                ),
+                &vars,
+            )
+            .await;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        stderr.push_str(&r.stderr);
+
+        // A wrong secret: the error path logs too.
+        let mut wrong = logging.to_vec();
+        wrong.push(("AWS_SECRET_ACCESS_KEY", "the-wrong-secret-value"));
+        let r = env
+            .run_with(&run(debug, &["get-caller-identity"]), &wrong)
+            .await;
+        assert_eq!(r.code, 254);
+        stderr.push_str(&r.stderr);
+        secrets.push("the-wrong-secret-value".to_owned());
+
+        let r = env
+            .run_with(&run(debug, &["eks-token", "--cluster-name", "c"]), logging)
+            .await;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        stderr.push_str(&r.stderr);
+    }
+    assert!(
+        stderr.contains("sts.attempt"),
+        "the logs were captured: {stderr}"
+    );
+    for secret in &secrets {
+        assert!(
+            !stderr.contains(secret.as_str()),
+            "a secret is in stderr:\n{stderr}"
+        );
+    }
+    for marker in [
+        "Signature=",
+        "X-Amz-Signature",
+        "TokenCode=123456",
+        "x-amz-security-token:",
+    ] {
+        assert!(!stderr.contains(marker), "{marker} is in stderr:\n{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&env.home);
 }

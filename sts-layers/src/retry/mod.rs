@@ -246,7 +246,13 @@ impl<C: ClassifyRetry> tower::retry::Policy<http::Request<Bytes>, http::Response
         };
         self.attempts += 1;
         Attempt::set(req, self.attempts, self.config.max_attempts);
-        tracing::debug!(?kind, ?delay, attempt = self.attempts, "retrying");
+        tracing::debug!(
+            ?kind,
+            ?delay,
+            attempt = self.attempts,
+            reason = %RetryReason(result),
+            "retrying"
+        );
         Some(Backoff {
             sleep: tokio::time::sleep(delay),
         })
@@ -290,3 +296,19 @@ pub type StandardRetry<S, C = DefaultClassifier> = tower::retry::Retry<StandardP
 
 #[cfg(test)]
 mod tests;
+
+/// What made an attempt fail, for the retry log line: the service's error
+/// code, or the status, or the error's own description (never a body).
+struct RetryReason<'a>(&'a Result<http::Response<Bytes>, BoxError>);
+
+impl std::fmt::Display for RetryReason<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Ok(response) => write!(f, "status {}", response.status()),
+            Err(e) => match sts_core::error::find_source::<sts_core::error::ServiceError>(&**e) {
+                Some(service) => write!(f, "{}", service.code()),
+                None => write!(f, "{e}"),
+            },
+        }
+    }
+}
