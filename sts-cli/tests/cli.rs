@@ -998,3 +998,26 @@ async fn debug_and_trace_output_never_hold_a_secret() {
     }
     let _ = std::fs::remove_dir_all(&env.home);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plain_http_endpoint_off_loopback_is_warned_about() {
+    let env = Env::new().await;
+    let r = env
+        .run_with(
+            &[
+                "get-caller-identity",
+                "--endpoint-url",
+                "http://sts.invalid",
+            ],
+            &[("AWS_MAX_ATTEMPTS", "1")],
+        )
+        .await;
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("plain http://").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains(" WARN "), "{}", r.stderr);
+    // Loopback is not warned about.
+    let r = env.run(&["get-caller-identity"]).await;
+    assert_eq!(r.code, 0);
+    assert!(!r.stderr.contains("plain http://"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&env.home);
+}

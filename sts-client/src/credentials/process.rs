@@ -43,6 +43,7 @@ pub const MAX_STDERR: usize = 4 * 1024;
 pub struct CredentialProcessProvider {
     command: String,
     context: String,
+    timeout: Duration,
 }
 
 impl fmt::Debug for CredentialProcessProvider {
@@ -72,7 +73,16 @@ impl CredentialProcessProvider {
         Self {
             context: format!("command `{}`", program_name(&command)),
             command,
+            timeout: PROCESS_TIMEOUT,
         }
+    }
+
+    /// Stops the command (its whole process group) after `timeout` instead
+    /// of [`PROCESS_TIMEOUT`] (60 s).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     pub(crate) fn for_profile(command: &str, profile: &str, files: &str) -> Self {
@@ -82,6 +92,7 @@ impl CredentialProcessProvider {
                 "command `{}` (profile {profile} in {files})",
                 program_name(command)
             ),
+            timeout: PROCESS_TIMEOUT,
         }
     }
 
@@ -120,7 +131,7 @@ impl CredentialProcessProvider {
                 async { child.wait().await.map_err(Output::Io) },
             )
         };
-        let (stdout, stderr, status) = match tokio::time::timeout(PROCESS_TIMEOUT, run).await {
+        let (stdout, stderr, status) = match tokio::time::timeout(self.timeout, run).await {
             Ok(Ok(done)) => done,
             Ok(Err(Output::TooLong)) => {
                 return Err(invalid(
@@ -135,8 +146,8 @@ impl CredentialProcessProvider {
                 return Err(invalid(
                     P,
                     format!(
-                        "{ctx} did not finish within {} s; its process group was killed",
-                        PROCESS_TIMEOUT.as_secs()
+                        "{ctx} did not finish within {:?}; its process group was killed",
+                        self.timeout
                     ),
                 ));
             }
