@@ -21,8 +21,9 @@
 //!   A profile repeated in one file is merged, later keys winning; the
 //!   credentials file wins over the config file key by key.
 //!
-//! Secret values (`aws_secret_access_key`, `aws_session_token`) never appear
-//! in `Debug`.
+//! Secret values (`aws_secret_access_key`, `aws_session_token`) and the
+//! arguments of `credential_process` (which can carry secrets) never appear in
+//! `Debug`.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -116,6 +117,9 @@ impl fmt::Debug for Section {
             let property = &self.properties[key];
             if SECRET_KEYS.contains(&key.as_str()) {
                 map.entry(key, &"** redacted **");
+            } else if key == "credential_process" {
+                let program = crate::credentials::process::program_name(&property.value);
+                map.entry(key, &format_args!("{program:?} (arguments redacted)"));
             } else if property.sub_properties.is_empty() {
                 map.entry(key, &property.value);
             } else {

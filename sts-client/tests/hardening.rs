@@ -530,3 +530,37 @@ mod process {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+#[test]
+fn debug_of_parsed_profiles_and_providers_shows_no_secret() {
+    let files = sts_client::profile::ProfileFiles::parse(
+        "[profile p]\ncredential_process = vault-creds --token proc-secret-arg\n\
+         [profile q]\nsso_start_url = https://x\nexternal_id = ext-secret\n",
+        "config",
+        "[p]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret-key\n\
+         aws_session_token = profile-session-token\n",
+        "credentials",
+    )
+    .unwrap();
+    let text = format!("{files:?}");
+    for secret in [
+        "proc-secret-arg",
+        "profile-secret-key",
+        "profile-session-token",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    let provider = sts_client::credentials::ProfileProvider::builder()
+        .profile("p")
+        .build(&files);
+    if let Ok(provider) = provider {
+        let text = format!("{provider:?}");
+        for secret in [
+            "proc-secret-arg",
+            "profile-secret-key",
+            "profile-session-token",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+}

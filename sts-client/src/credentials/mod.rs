@@ -14,7 +14,7 @@ mod chain;
 mod environment;
 pub(crate) mod error;
 mod federation;
-mod process;
+pub(crate) mod process;
 mod profile;
 
 pub use assume_role::{

@@ -56,7 +56,7 @@ impl fmt::Debug for CredentialProcessProvider {
 
 /// The program a command line runs: its first word, without quotes. Arguments
 /// can carry secrets; the program's name is what errors and logs show.
-fn program_name(command: &str) -> &str {
+pub(crate) fn program_name(command: &str) -> &str {
     let command = command.trim_start();
     for quote in ['"', '\''] {
         if let Some(rest) = command.strip_prefix(quote) {
