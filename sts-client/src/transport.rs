@@ -171,9 +171,11 @@ pin_project! {
 
 impl ReadTimeoutBody {
     fn new(inner: hyper::body::Incoming, timeout: Option<Duration>) -> Self {
+        // The timer is made the first time the body is not ready: a small
+        // answer that arrived with its head never registers one.
         Self {
             inner,
-            stall: timeout.map(tokio::time::sleep),
+            stall: None,
             timeout,
         }
     }
@@ -202,7 +204,13 @@ impl http_body::Body for ReadTimeoutBody {
             }
             return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
         }
-        if let (Some(stall), Some(after)) = (this.stall.as_pin_mut(), *this.timeout)
+        let Some(after) = *this.timeout else {
+            return Poll::Pending;
+        };
+        if this.stall.is_none() {
+            this.stall.set(Some(tokio::time::sleep(after)));
+        }
+        if let Some(stall) = this.stall.as_pin_mut()
             && stall.poll(cx).is_ready()
         {
             return Poll::Ready(Some(Err(timed_out("waiting for the response body", after))));

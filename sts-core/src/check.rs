@@ -122,6 +122,10 @@ fn check_chars(
     allowed: impl Fn(char) -> bool,
     rule: &str,
 ) -> Result<(), UnusableCredentials> {
+    // The common case, all ASCII and allowed, in one pass over the bytes.
+    if !value.is_empty() && value.len() <= max && value.bytes().all(|b| allowed(char::from(b))) {
+        return Ok(());
+    }
     let problem = if value.is_empty() {
         "is empty".to_owned()
     } else if value.len() > max {
