@@ -79,7 +79,7 @@ pub use error::EmulatorError;
 pub use fault::Fault;
 pub use record::Call;
 #[cfg(feature = "server")]
-pub use server::{EmulatorServer, HEADER_READ_TIMEOUT, MAX_CONNECTIONS};
+pub use server::{EmulatorServer, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, ServerLimits};
 
 use state::{KeyEntry, Principal};
 

@@ -14,9 +14,9 @@ use tokio::task::JoinHandle;
 
 use crate::Emulator;
 
-/// The most connections served at once; past it, new ones wait in the
-/// listen backlog until one closes.
-pub const MAX_CONNECTIONS: usize = 256;
+/// The default most connections served at once; past it, new ones wait in
+/// the listen backlog until one closes (see [`ServerLimits`]).
+pub const MAX_CONNECTIONS: usize = 1024;
 /// How long a client may take to send a request's headers (HTTP/1.1), and how
 /// long an HTTP/2 connection may stay silent before it is pinged and closed.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,8 +24,44 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// first is 10 ms, doubling up to this.
 const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
-async fn accept_loop(listener: TcpListener, service: Emulator) {
-    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+/// The bounds a server puts on its clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerLimits {
+    /// Connections served at once (default [`MAX_CONNECTIONS`], 1,024).
+    pub max_connections: usize,
+    /// The longest a client may take to send a request's headers (default
+    /// [`HEADER_READ_TIMEOUT`], 10 s).
+    pub header_read_timeout: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: MAX_CONNECTIONS,
+            header_read_timeout: HEADER_READ_TIMEOUT,
+        }
+    }
+}
+
+impl ServerLimits {
+    /// At most `n` connections at once (at least 1).
+    #[must_use]
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Headers must arrive within `timeout`.
+    #[must_use]
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+}
+
+async fn accept_loop(listener: TcpListener, service: Emulator, limits: ServerLimits) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let mut connections = tokio::task::JoinSet::new();
     let mut backoff = Duration::from_millis(10);
     loop {
@@ -53,12 +89,12 @@ async fn accept_loop(listener: TcpListener, service: Emulator) {
             builder
                 .http1()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT);
+                .header_read_timeout(limits.header_read_timeout);
             builder
                 .http2()
                 .timer(TokioTimer::new())
-                .keep_alive_interval(HEADER_READ_TIMEOUT)
-                .keep_alive_timeout(HEADER_READ_TIMEOUT);
+                .keep_alive_interval(limits.header_read_timeout)
+                .keep_alive_timeout(limits.header_read_timeout);
             // Errors here are the client going away, a timeout or an
             // injected fault closing the connection: nothing to report.
             let _ = builder
@@ -99,10 +135,19 @@ impl EmulatorServer {
     /// Serves `emulator` on `addr`. The emulator accepts anyone who holds
     /// its keys: keep it on loopback.
     pub async fn bind(emulator: Emulator, addr: SocketAddr) -> io::Result<Self> {
+        Self::bind_with(emulator, addr, ServerLimits::default()).await
+    }
+
+    /// [`bind`](Self::bind) with other [`ServerLimits`].
+    pub async fn bind_with(
+        emulator: Emulator,
+        addr: SocketAddr,
+        limits: ServerLimits,
+    ) -> io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let service = emulator.clone();
-        let task = tokio::spawn(accept_loop(listener, service));
+        let task = tokio::spawn(accept_loop(listener, service, limits));
         Ok(Self {
             addr,
             emulator,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use sts_emulator::{Emulator, EmulatorServer, MAX_RECORDED_BYTES, example};
+use sts_emulator::{Emulator, EmulatorServer, MAX_RECORDED_BYTES, ServerLimits, example};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
@@ -123,9 +123,12 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn connections_past_the_cap_wait_for_a_free_slot() {
-    let server = EmulatorServer::start(Emulator::new(), 0).await.unwrap();
+    let limits = ServerLimits::default().max_connections(16);
+    let server = EmulatorServer::bind_with(Emulator::new(), "127.0.0.1:0".parse().unwrap(), limits)
+        .await
+        .unwrap();
     let mut idle = Vec::new();
-    for _ in 0..sts_emulator::MAX_CONNECTIONS {
+    for _ in 0..16 {
         idle.push(
             tokio::net::TcpStream::connect(server.local_addr())
                 .await
