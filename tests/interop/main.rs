@@ -66,8 +66,37 @@ struct Moto {
     url: String,
 }
 
+/// Whether the server on `port` is moto: its `/moto-api/` answers over HTTP.
+fn is_moto(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    if stream
+        .write_all(b"GET /moto-api/data.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && &head[9..12] == b"200"
+}
+
 impl Moto {
     fn start(no_auth_actions: Option<u32>) -> Self {
+        // A port picked by binding 0 can be taken again before moto binds it
+        // (tests start several servers at once): if moto exits, or the port
+        // answers without being moto, try another.
+        for _ in 0..5 {
+            if let Some(moto) = Self::try_start(no_auth_actions) {
+                return moto;
+            }
+        }
+        panic!("moto_server did not start after 5 tries");
+    }
+
+    fn try_start(no_auth_actions: Option<u32>) -> Option<Self> {
         let bin = moto_server_bin();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -82,18 +111,22 @@ impl Moto {
             cmd.env("INITIAL_NO_AUTH_ACTION_COUNT", n.to_string());
         }
         let child = cmd.spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not start on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto {
+        let mut moto = Moto {
             child,
             url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if moto.child.try_wait().ok().flatten().is_some() {
+                return None; // exited: most likely the port was taken
+            }
+            if is_moto(port) {
+                return Some(moto);
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
+        let _ = moto.child.kill();
+        None
     }
 
     fn client(&self, credentials: Credentials) -> StsClient {
