@@ -9,12 +9,12 @@ use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use sts_core::Error;
-use sts_core::endpoint::EndpointParams;
 use sts_layers::BoxError;
-use sts_layers::endpoint::{ResolveEndpointLayer, params_from_env};
-use sts_layers::retry::RetryConfig;
+use sts_layers::endpoint::params_from_env;
+use sts_layers::retry::{ClassifyRetry, RetryConfig, SharedClassifier, TokenBucket};
 use sts_layers::settings::process_env;
-use sts_layers::stack::{HttpLayer, InsertionPoint, IntoHttpLayer, StackBuilder, Transport};
+use sts_layers::sigv4::{ClockSkew, TimeSource};
+use sts_layers::stack::{HttpLayer, InsertionPoint, IntoHttpLayer, StackConfig, Transport};
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 
@@ -31,22 +31,36 @@ pub(crate) type BoxTransport = BoxCloneSyncService<
     BoxError,
 >;
 
-/// Builds an [`StsClient`].
+/// Builds an [`StsClient`]: the one builder of the project. Every setting of
+/// the stack (the plain values of [`StackConfig`]) and of the default
+/// transport is set here; nothing is checked until [`build`](Self::build).
+///
+/// ```
+/// use std::time::Duration;
+/// use sts_client::StsClient;
+/// use sts_layers::retry::{RetryConfig, TokenBucket};
+///
+/// let shared_budget = TokenBucket::default();
+/// let client = StsClient::builder()
+///     .region("eu-west-1")
+///     .retry(RetryConfig::standard().max_attempts(5))
+///     .token_bucket(shared_budget.clone())
+///     .attempt_timeout(Duration::from_secs(5))
+///     .operation_timeout(None)              // no bound on the whole operation
+///     .user_agent_suffix("my-app/1.0")
+///     .build()?;
+/// # let _ = client;
+/// # Ok::<(), sts_client::Error>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct StsClientBuilder {
-    params: EndpointParams,
-    credentials: Option<SharedCredentialsProvider>,
-    retry: Option<RetryConfig>,
-    /// Each: `None` keeps the default, `Some(None)` clears the bound.
-    attempt_timeout: Option<Option<Duration>>,
-    operation_timeout: Option<Option<Duration>>,
-    body_limit: Option<usize>,
+    stack: StackConfig,
+    transport: Option<BoxTransport>,
+    /// For the default transport: `None` keeps its default, `Some(None)`
+    /// clears the bound.
     connect_timeout: Option<Option<Duration>>,
     read_timeout: Option<Option<Duration>>,
-    user_agent_suffix: Option<String>,
-    transport: Option<BoxTransport>,
-    layers: Vec<(InsertionPoint, HttpLayer)>,
     /// From `from_env` without static keys: the default credentials chain
     /// over these files and variables, built with the client's transport.
     default_chain: Option<Arc<DefaultChainSpec>>,
@@ -92,7 +106,7 @@ impl StsClientBuilder {
 
     /// Whether a region is set.
     pub fn has_region(&self) -> bool {
-        self.params.region.is_some()
+        self.stack.endpoint.region.is_some()
     }
 
     /// Whether a transport is set (else `build` makes the default one).
@@ -129,11 +143,9 @@ impl StsClientBuilder {
         let retry = RetryConfig::standard()
             .with_env(lookup)
             .map_err(|e| settings.name_source(e))?;
-        let mut builder = Self {
-            params,
-            retry: Some(retry),
-            ..Self::default()
-        };
+        let mut builder = Self::default();
+        builder.stack.endpoint = params;
+        builder.stack.retry = retry;
         match settings.static_credentials()? {
             Some(credentials) => builder = builder.credentials(credentials),
             None => {
@@ -152,43 +164,58 @@ impl StsClientBuilder {
 
     /// The region (`eu-west-1`, `aws-global`, ...).
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.params.region = Some(region.into());
+        self.stack.endpoint.region = Some(region.into());
         self
     }
 
     /// The credentials provider (static `Credentials` are one).
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self.stack.credentials = Some(SharedCredentialsProvider::new(provider));
         self
     }
 
-    /// A custom endpoint URL, used as is.
+    /// A custom endpoint URL, used as is (checked at [`build`](Self::build)).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.params.endpoint = Some(url.into());
+        self.stack.endpoint.endpoint = Some(url.into());
         self
     }
 
     /// Use the FIPS endpoint.
     pub fn use_fips(mut self, on: bool) -> Self {
-        self.params.use_fips = on;
+        self.stack.endpoint.use_fips = on;
         self
     }
 
     /// Use the dual-stack endpoint.
     pub fn use_dual_stack(mut self, on: bool) -> Self {
-        self.params.use_dual_stack = on;
+        self.stack.endpoint.use_dual_stack = on;
         self
     }
 
     /// Send the 16 legacy regions to the global endpoint.
     pub fn use_global_endpoint(mut self, on: bool) -> Self {
-        self.params.use_global_endpoint = on;
+        self.stack.endpoint.use_global_endpoint = on;
         self
     }
 
     /// The retry settings (standard mode, 3 attempts, by default).
     pub fn retry(mut self, config: RetryConfig) -> Self {
-        self.retry = Some(config);
+        self.stack.retry = config;
+        self
+    }
+
+    /// What is retried, instead of the AWS standard classification
+    /// ([`DefaultClassifier`](sts_layers::retry::DefaultClassifier)); any
+    /// [`ClassifyRetry`](sts_layers::retry::ClassifyRetry), closures included.
+    pub fn retry_classifier(mut self, classifier: impl ClassifyRetry) -> Self {
+        self.stack.retry_classifier = Some(SharedClassifier::new(classifier));
+        self
+    }
+
+    /// The retry budget. Clones of a client share one; pass the same bucket
+    /// to several clients to share it between them too.
+    pub fn token_bucket(mut self, bucket: TokenBucket) -> Self {
+        self.stack.token_bucket = bucket;
         self
     }
 
@@ -196,7 +223,7 @@ impl StsClientBuilder {
     /// [`DEFAULT_ATTEMPT_TIMEOUT`](sts_layers::timeout::DEFAULT_ATTEMPT_TIMEOUT),
     /// 20 s); `None` clears the bound.
     pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.attempt_timeout = Some(timeout.into());
+        self.stack.attempt_timeout = timeout.into();
         self
     }
 
@@ -204,13 +231,26 @@ impl StsClientBuilder {
     /// [`DEFAULT_OPERATION_TIMEOUT`](sts_layers::timeout::DEFAULT_OPERATION_TIMEOUT),
     /// 45 s); `None` clears the bound.
     pub fn operation_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
-        self.operation_timeout = Some(timeout.into());
+        self.stack.operation_timeout = timeout.into();
         self
     }
 
-    /// Refuses responses larger than `bytes`.
+    /// Refuses responses larger than `bytes` (4 MiB by default).
     pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = Some(bytes);
+        self.stack.body_limit = bytes;
+        self
+    }
+
+    /// The clock-skew estimate: clones of a client share one; pass the same
+    /// to several clients so that one correction serves them all.
+    pub fn clock_skew(mut self, skew: ClockSkew) -> Self {
+        self.stack.clock_skew = skew;
+        self
+    }
+
+    /// Where the signing time comes from (tests pin it).
+    pub fn time_source(mut self, source: TimeSource) -> Self {
+        self.stack.time_source = source;
         self
     }
 
@@ -231,9 +271,9 @@ impl StsClientBuilder {
     }
 
     /// Appended to the `user-agent` header (`app/1.2`); checked at
-    /// [`build`](Self::build).
+    /// [`build`](Self::build) (visible ASCII).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
+        self.stack.user_agent_suffix = Some(suffix.into());
         self
     }
 
@@ -259,7 +299,7 @@ impl StsClientBuilder {
 
     /// Adds a layer boxed already at `point`.
     pub fn insert(mut self, point: InsertionPoint, layer: HttpLayer) -> Self {
-        self.layers.push((point, layer));
+        self.stack.layers.push((point, layer));
         self
     }
 
@@ -272,12 +312,18 @@ impl StsClientBuilder {
         self
     }
 
+    /// The stack settings as they stand (what [`build`](Self::build) will
+    /// assemble).
+    pub fn stack_config(&self) -> &StackConfig {
+        &self.stack
+    }
+
     /// Builds the client: resolves the endpoint and assembles the stack. Fails
     /// when no region is set, the endpoint does not resolve, a setting breaks
     /// its rule, or (without a transport of yours) the default transport cannot
     /// be built.
     pub fn build(self) -> Result<StsClient, Error> {
-        if self.params.region.is_none() {
+        if self.stack.endpoint.region.is_none() {
             return Err(Error::new(
                 sts_core::ErrorKind::Construction,
                 "no region: set AWS_REGION, a profile's region, or StsClientBuilder::region",
@@ -287,12 +333,11 @@ impl StsClientBuilder {
             Some(transport) => transport,
             None => default_transport(self.connect_timeout, self.read_timeout)?,
         };
-        let credentials = match (&self.credentials, &self.default_chain) {
+        let credentials = match (&self.stack.credentials, &self.default_chain) {
             (None, Some(spec)) => {
                 // Role profiles, credential_process and web identity: their
                 // STS calls go through this client's settings and transport.
                 let settings = Self {
-                    credentials: None,
                     default_chain: None,
                     transport: Some(transport.clone()),
                     ..self.clone()
@@ -306,34 +351,15 @@ impl StsClientBuilder {
             }
             (credentials, _) => credentials.clone(),
         };
-        let region = self.params.region.clone().unwrap_or_default();
-        let endpoint = ResolveEndpointLayer::new(&self.params)?;
-        let endpoint_uri = endpoint.uri().clone();
-        let signing_region = endpoint.signing_region().as_str().to_owned();
-        let mut stack = StackBuilder::with_endpoint(endpoint).retry(self.retry.unwrap_or_default());
-        if let Some(timeout) = self.attempt_timeout {
-            stack = stack.attempt_timeout(timeout);
-        }
-        if let Some(timeout) = self.operation_timeout {
-            stack = stack.operation_timeout(timeout);
-        }
-        if let Some(provider) = credentials.clone() {
-            stack = stack.credentials(provider);
-        }
-        if let Some(limit) = self.body_limit {
-            stack = stack.body_limit(limit);
-        }
-        if let Some(suffix) = &self.user_agent_suffix {
-            stack = stack.user_agent_suffix(suffix)?;
-        }
-        for (point, layer) in self.layers {
-            stack = stack.insert(point, layer);
-        }
+        let mut stack = self.stack;
+        stack.credentials = credentials.clone();
+        let region = stack.endpoint.region.clone().unwrap_or_default();
+        let (http, endpoint) = stack.build_with_endpoint(transport)?;
         Ok(StsClient::from_parts(Parts {
-            http: stack.build(transport),
+            http,
             region,
-            endpoint: endpoint_uri,
-            signing_region,
+            endpoint: endpoint.uri().clone(),
+            signing_region: endpoint.signing_region().as_str().to_owned(),
             credentials,
         }))
     }

@@ -50,6 +50,12 @@ mod settings;
 #[cfg(feature = "hyper-rustls")]
 pub mod transport;
 
+/// The README's Rust blocks, compiled and run as doc tests so that they stay
+/// true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use builder::StsClientBuilder;
 pub use client::{OperationFuture, StsClient};
 pub use sts_core::{Error, ErrorKind};

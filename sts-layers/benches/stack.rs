@@ -20,7 +20,7 @@ use sts_core::model::{
 };
 use sts_layers::BoxError;
 use sts_layers::operation::OperationService;
-use sts_layers::stack::StackBuilder;
+use sts_layers::stack::StackConfig;
 use tower::{Service, ServiceExt, service_fn};
 
 #[global_allocator]
@@ -61,20 +61,16 @@ fn stack(body: Bytes) -> sts_layers::stack::HttpService {
         None,
         "bench",
     );
-    StackBuilder::new(&EndpointParams::new("eu-west-1"))
-        .unwrap()
-        .credentials(SharedCredentialsProvider::new(creds))
-        .attempt_timeout(
-            std::env::var_os("NO_TIMEOUTS")
-                .is_none()
-                .then_some(Duration::from_secs(5)),
-        )
-        .operation_timeout(
-            std::env::var_os("NO_TIMEOUTS")
-                .is_none()
-                .then_some(Duration::from_secs(30)),
-        )
-        .build(transport)
+    let timeouts = std::env::var_os("NO_TIMEOUTS").is_none();
+    StackConfig {
+        endpoint: EndpointParams::new("eu-west-1"),
+        credentials: Some(SharedCredentialsProvider::new(creds)),
+        attempt_timeout: timeouts.then_some(Duration::from_secs(5)),
+        operation_timeout: timeouts.then_some(Duration::from_secs(30)),
+        ..StackConfig::default()
+    }
+    .build(transport)
+    .unwrap()
 }
 
 fn assume_role_input() -> AssumeRoleInput {

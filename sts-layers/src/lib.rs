@@ -26,7 +26,7 @@
 //! use sts_core::endpoint::EndpointParams;
 //! use sts_core::model::{GetCallerIdentity, GetCallerIdentityInput};
 //! use sts_layers::operation::OperationService;
-//! use sts_layers::stack::StackBuilder;
+//! use sts_layers::stack::StackConfig;
 //! use tower::{ServiceExt, service_fn};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -38,9 +38,13 @@
 //!         <Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
 //!     Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(Bytes::from(body))))
 //! });
-//! let http = StackBuilder::new(&EndpointParams::new("eu-west-1"))?
-//!     .credentials(SharedCredentialsProvider::new(Credentials::new("AKIDEXAMPLE", "secret", None, None, "example")))
-//!     .build(transport);
+//! let credentials = Credentials::new("AKIDEXAMPLE", "secret", None, None, "example");
+//! let http = StackConfig {
+//!     endpoint: EndpointParams::new("eu-west-1"),   // the STS rule set runs in build()
+//!     credentials: Some(SharedCredentialsProvider::new(credentials)),
+//!     ..StackConfig::default()
+//! }
+//! .build(transport)?;
 //! let who_am_i = OperationService::<GetCallerIdentity, _>::new(http);
 //! let output = who_am_i.oneshot(GetCallerIdentityInput::default()).await?;
 //! assert_eq!(output.account.as_deref(), Some("123456789012"));

@@ -52,7 +52,7 @@ use crate::body::{CollectBody, DEFAULT_BODY_LIMIT};
 use crate::deserialize::DeserializeResponseLayer;
 use crate::endpoint::ResolveEndpointLayer;
 use crate::headers::SdkHeadersLayer;
-use crate::retry::{RetryConfig, StandardPolicy, TokenBucket};
+use crate::retry::{RetryConfig, SharedClassifier, StandardPolicy, TokenBucket};
 use crate::sigv4::{ClockSkew, SigV4Layer, TimeSource};
 use crate::timeout::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT, TimeoutLayer};
 use crate::trace::TraceLayer;
@@ -150,150 +150,134 @@ pub enum InsertionPoint {
     AfterSigning,
 }
 
-/// Assembles the stack.
+/// Everything the stack is built from, as plain values: the client's builder
+/// (`sts_client::StsClientBuilder`) fills one in, and so can you. Nothing is
+/// checked until [`build`](Self::build): an endpoint that does not resolve or
+/// a user-agent suffix that is not visible ASCII is an error there, not in
+/// the middle of setting values.
+///
+/// ```
+/// use std::time::Duration;
+/// use sts_layers::retry::RetryConfig;
+/// use sts_layers::stack::StackConfig;
+///
+/// let config = StackConfig {
+///     retry: RetryConfig::standard().max_attempts(5),
+///     attempt_timeout: Some(Duration::from_secs(5)),
+///     ..StackConfig::for_region("eu-west-1")
+/// };
+/// assert_eq!(config.endpoint.region.as_deref(), Some("eu-west-1"));
+/// ```
+///
+/// # Clone
+///
+/// Clones share the token bucket and the clock skew (they are `Arc`s inside):
+/// every stack built from one configuration draws on one retry budget.
 #[derive(Debug, Clone)]
-#[must_use]
-pub struct StackBuilder {
-    endpoint: ResolveEndpointLayer,
-    credentials: Option<SharedCredentialsProvider>,
-    retry: RetryConfig,
-    bucket: TokenBucket,
-    attempt_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    body_limit: usize,
-    clock_skew: ClockSkew,
-    time_source: Option<TimeSource>,
-    headers: SdkHeadersLayer,
-    operation_layers: Vec<HttpLayer>,
-    before_signing: Vec<HttpLayer>,
-    after_signing: Vec<HttpLayer>,
+pub struct StackConfig {
+    /// The endpoint parameters, resolved by the STS rule set in `build`.
+    pub endpoint: EndpointParams,
+    /// Signs with credentials from this provider; `None`: only the unsigned
+    /// operations work.
+    pub credentials: Option<SharedCredentialsProvider>,
+    /// The standard retry settings (attempts, backoff).
+    pub retry: RetryConfig,
+    /// What is retried; `None`: [`DefaultClassifier`](crate::retry::DefaultClassifier).
+    pub retry_classifier: Option<SharedClassifier>,
+    /// The retry budget, shared by every stack built from this configuration.
+    pub token_bucket: TokenBucket,
+    /// Bounds each attempt (default [`DEFAULT_ATTEMPT_TIMEOUT`], 20 s; `None`: no bound).
+    pub attempt_timeout: Option<Duration>,
+    /// Bounds the whole operation, retries included (default
+    /// [`DEFAULT_OPERATION_TIMEOUT`], 45 s; `None`: no bound).
+    pub operation_timeout: Option<Duration>,
+    /// Refuses response bodies over this many bytes (default [`DEFAULT_BODY_LIMIT`]).
+    pub body_limit: usize,
+    /// The clock-skew estimate, shared by the signing layer and the layer that
+    /// reads error responses.
+    pub clock_skew: ClockSkew,
+    /// Where the signing time comes from (the system clock by default).
+    pub time_source: TimeSource,
+    /// Appended to `user-agent: sts-tower/<version>`; must be visible ASCII.
+    pub user_agent_suffix: Option<String>,
+    /// Your layers, each at its [`InsertionPoint`]; within a point, the
+    /// first is the outermost.
+    pub layers: Vec<(InsertionPoint, HttpLayer)>,
 }
 
-impl StackBuilder {
-    /// A stack for the endpoint `params` resolve to; fails as resolution does.
-    pub fn new(params: &EndpointParams) -> Result<Self, sts_core::Error> {
-        Ok(Self::with_endpoint(ResolveEndpointLayer::new(params)?))
-    }
-
-    /// A stack for an endpoint resolved already.
-    pub fn with_endpoint(endpoint: ResolveEndpointLayer) -> Self {
+impl Default for StackConfig {
+    fn default() -> Self {
         Self {
-            endpoint,
+            endpoint: EndpointParams::default(),
             credentials: None,
             retry: RetryConfig::standard(),
-            bucket: TokenBucket::default(),
+            retry_classifier: None,
+            token_bucket: TokenBucket::default(),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             operation_timeout: Some(DEFAULT_OPERATION_TIMEOUT),
             body_limit: DEFAULT_BODY_LIMIT,
             clock_skew: ClockSkew::new(),
-            time_source: None,
-            headers: SdkHeadersLayer::new(3),
-            operation_layers: Vec::new(),
-            before_signing: Vec::new(),
-            after_signing: Vec::new(),
+            time_source: TimeSource::system(),
+            user_agent_suffix: None,
+            layers: Vec::new(),
+        }
+    }
+}
+
+impl StackConfig {
+    /// The defaults, for `region`.
+    pub fn for_region(region: impl Into<String>) -> Self {
+        Self {
+            endpoint: EndpointParams::new(region),
+            ..Self::default()
         }
     }
 
-    /// Signs with credentials from `provider` (without one, only the unsigned
-    /// operations work).
-    pub fn credentials(mut self, provider: SharedCredentialsProvider) -> Self {
-        self.credentials = Some(provider);
-        self
+    /// Adds `layer` at `point` (boxed here), after the ones already there.
+    pub fn push_layer(&mut self, point: InsertionPoint, layer: impl IntoHttpLayer) {
+        self.layers.push((point, layer.into_http_layer()));
     }
 
-    /// The retry settings.
-    pub fn retry(mut self, config: RetryConfig) -> Self {
-        self.retry = config;
-        self
+    /// Builds the stack over `transport` with the standard retry policy (and
+    /// [`retry_classifier`](Self::retry_classifier) if set). Fails when the
+    /// endpoint does not resolve or the user-agent suffix is not visible ASCII.
+    pub fn build(self, transport: impl Transport) -> Result<HttpService, sts_core::Error> {
+        self.build_with_endpoint(transport)
+            .map(|(service, _)| service)
     }
 
-    /// Shares `bucket` (a client shares one across its operations).
-    pub fn token_bucket(mut self, bucket: TokenBucket) -> Self {
-        self.bucket = bucket;
-        self
+    /// [`build`](Self::build), also returning the endpoint the rules resolved
+    /// (its URI and signing region), resolved once.
+    pub fn build_with_endpoint(
+        self,
+        transport: impl Transport,
+    ) -> Result<(HttpService, ResolveEndpointLayer), sts_core::Error> {
+        let endpoint = ResolveEndpointLayer::new(&self.endpoint)?;
+        let service = match self.retry_classifier.clone() {
+            Some(classifier) => {
+                let policy = StandardPolicy::with_classifier(
+                    self.retry,
+                    self.token_bucket.clone(),
+                    classifier,
+                );
+                self.assemble(endpoint.clone(), transport, policy)?
+            }
+            None => {
+                let policy = StandardPolicy::new(self.retry, self.token_bucket.clone());
+                self.assemble(endpoint.clone(), transport, policy)?
+            }
+        };
+        Ok((service, endpoint))
     }
 
-    /// Bounds each attempt (default [`DEFAULT_ATTEMPT_TIMEOUT`], 20 s; `None`: no bound).
-    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.attempt_timeout = timeout;
-        self
-    }
-
-    /// Bounds the whole operation, retries included (default
-    /// [`DEFAULT_OPERATION_TIMEOUT`], 45 s; `None`: no bound).
-    pub fn operation_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.operation_timeout = timeout;
-        self
-    }
-
-    /// Refuses response bodies over `bytes` (default [`DEFAULT_BODY_LIMIT`]).
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-
-    /// Shares `skew` (a client shares one across its operations).
-    pub fn clock_skew(mut self, skew: ClockSkew) -> Self {
-        self.clock_skew = skew;
-        self
-    }
-
-    /// Signs with the time from `source` (tests).
-    pub fn time_source(mut self, source: TimeSource) -> Self {
-        self.time_source = Some(source);
-        self
-    }
-
-    /// Sends `user-agent: sts-tower/<version> <suffix>`.
-    pub fn user_agent_suffix(mut self, suffix: &str) -> Result<Self, crate::SettingError> {
-        self.headers = self.headers.user_agent_suffix(suffix)?;
-        Ok(self)
-    }
-
-    /// Adds a layer that sees each operation once, before retry (its URI set,
-    /// not signed). The first added is the outermost.
-    pub fn layer(self, layer: impl IntoHttpLayer) -> Self {
-        self.insert(InsertionPoint::Operation, layer.into_http_layer())
-    }
-
-    /// Adds a layer that sees each attempt before it is signed: headers it adds
-    /// are signed.
-    pub fn layer_before_signing(self, layer: impl IntoHttpLayer) -> Self {
-        self.insert(InsertionPoint::BeforeSigning, layer.into_http_layer())
-    }
-
-    /// Adds a layer that sees each signed attempt and its raw response, next to
-    /// the transport (where a recorder or a fault injector goes).
-    pub fn layer_after_signing(self, layer: impl IntoHttpLayer) -> Self {
-        self.insert(InsertionPoint::AfterSigning, layer.into_http_layer())
-    }
-
-    /// Adds a boxed layer at `point` (what the three methods above do once
-    /// they have boxed theirs). Within a point, the first added is the
-    /// outermost.
-    pub fn insert(mut self, point: InsertionPoint, layer: HttpLayer) -> Self {
-        match point {
-            InsertionPoint::Operation => self.operation_layers.push(layer),
-            InsertionPoint::BeforeSigning => self.before_signing.push(layer),
-            InsertionPoint::AfterSigning => self.after_signing.push(layer),
-        }
-        self
-    }
-
-    /// The shared token bucket.
-    pub fn bucket(&self) -> &TokenBucket {
-        &self.bucket
-    }
-
-    /// Builds the stack over `transport` with the standard retry policy.
-    pub fn build(self, transport: impl Transport) -> HttpService {
-        let policy = StandardPolicy::new(self.retry, self.bucket.clone());
-        self.build_with_policy(transport, policy)
-    }
-
-    /// Builds the stack over `transport` with a retry policy of your own (or the
-    /// standard one wrapped).
-    pub fn build_with_policy<P>(self, transport: impl Transport, policy: P) -> HttpService
+    /// Builds the stack over `transport` with a retry policy of your own (or
+    /// the standard one wrapped); [`retry_classifier`](Self::retry_classifier)
+    /// is then unused.
+    pub fn build_with_policy<P>(
+        self,
+        transport: impl Transport,
+        policy: P,
+    ) -> Result<HttpService, sts_core::Error>
     where
         P: tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
             + Clone
@@ -302,20 +286,49 @@ impl StackBuilder {
             + 'static,
         P::Future: Send + 'static,
     {
-        let mut sigv4 = match self.credentials {
+        let endpoint = ResolveEndpointLayer::new(&self.endpoint)?;
+        self.assemble(endpoint, transport, policy)
+    }
+
+    fn assemble<P>(
+        self,
+        endpoint: ResolveEndpointLayer,
+        transport: impl Transport,
+        policy: P,
+    ) -> Result<HttpService, sts_core::Error>
+    where
+        P: tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        P::Future: Send + 'static,
+    {
+        let mut headers = SdkHeadersLayer::new(self.retry.attempts());
+        if let Some(suffix) = &self.user_agent_suffix {
+            headers = headers.user_agent_suffix(suffix)?;
+        }
+        let sigv4 = match self.credentials {
             Some(provider) => SigV4Layer::new(provider),
             None => SigV4Layer::without_credentials(),
         }
-        .clock_skew(self.clock_skew.clone());
-        if let Some(source) = self.time_source.clone() {
-            sigv4 = sigv4.time_source(source);
+        .clock_skew(self.clock_skew.clone())
+        .time_source(self.time_source);
+        let mut operation_layers = Vec::new();
+        let mut before_signing = Vec::new();
+        let mut after_signing = Vec::new();
+        for (point, layer) in self.layers {
+            match point {
+                InsertionPoint::Operation => operation_layers.push(layer),
+                InsertionPoint::BeforeSigning => before_signing.push(layer),
+                InsertionPoint::AfterSigning => after_signing.push(layer),
+            }
         }
-        let headers = self.headers.with_max_attempts(self.retry.attempts());
 
         let svc = CollectBody::new(transport, self.body_limit);
-        let svc = segment(svc, &self.after_signing);
+        let svc = segment(svc, &after_signing);
         let svc = sigv4.layer(svc);
-        let svc = segment(svc, &self.before_signing);
+        let svc = segment(svc, &before_signing);
         let svc = DeserializeResponseLayer::new()
             .clock_skew(self.clock_skew)
             .layer(svc);
@@ -324,10 +337,10 @@ impl StackBuilder {
         let svc = RetryLayer::new(policy).layer(svc);
         let svc = headers.layer(svc);
         let svc = TimeoutLayer::operation(self.operation_timeout).layer(svc);
-        let svc = segment(svc, &self.operation_layers);
+        let svc = segment(svc, &operation_layers);
         let svc = TraceLayer::operation().layer(svc);
-        let svc = self.endpoint.layer(svc);
-        HttpService::new(MapErr::new(svc, into_error::<BoxError>))
+        let svc = endpoint.layer(svc);
+        Ok(HttpService::new(MapErr::new(svc, into_error::<BoxError>)))
     }
 }
 

@@ -11,21 +11,20 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use bytes::Bytes;
 use http_body_util::Full;
-use sts_core::endpoint::EndpointParams;
 use sts_core::model::*;
 use sts_core::operation::Operation;
 use sts_layers::BoxError;
 use sts_layers::operation::OperationService;
 use sts_layers::retry::RetryConfig;
 use sts_layers::sigv4::{ClockSkew, sign_request};
-use sts_layers::stack::{HttpService, StackBuilder};
+use sts_layers::stack::{HttpService, InsertionPoint, StackConfig};
 use support::*;
 use tower::{ServiceExt, service_fn};
 
 /// Sends `input` through the stack and checks everything the transport saw.
 async fn check_operation<O: Operation>(input: O::Input) {
     let (transport, seen) = transport(Arc::new(|_, _| success(O::NAME)));
-    let http = builder("eu-west-1").build(transport);
+    let http = config("eu-west-1").build(transport).unwrap();
     let output = OperationService::<O, _>::new(http)
         .oneshot(input.clone())
         .await
@@ -165,7 +164,7 @@ async fn every_operation_reaches_the_transport_signed_or_not_as_the_model_says()
 #[tokio::test]
 async fn invalid_input_never_reaches_the_transport() {
     let (transport, seen) = transport(Arc::new(|_, _| success("AssumeRole")));
-    let http = builder("eu-west-1").build(transport);
+    let http = config("eu-west-1").build(transport).unwrap();
     let input = AssumeRoleInput::builder()
         .role_arn(ROLE)
         .role_session_name("has space")
@@ -188,7 +187,7 @@ async fn a_503_is_retried_with_the_same_invocation_id_and_a_fresh_signature() {
             success("GetCallerIdentity")
         }
     }));
-    let http = builder("us-east-1").build(transport);
+    let http = config("us-east-1").build(transport).unwrap();
     OperationService::<GetCallerIdentity, _>::new(http)
         .oneshot(GetCallerIdentityInput::default())
         .await
@@ -206,7 +205,7 @@ async fn a_503_is_retried_with_the_same_invocation_id_and_a_fresh_signature() {
 #[tokio::test]
 async fn access_denied_is_sent_once_and_keeps_its_code_and_request_id() {
     let (transport, seen) = transport(Arc::new(|_, _| error(403, "AccessDenied", &[])));
-    let http = builder("us-east-1").build(transport);
+    let http = config("us-east-1").build(transport).unwrap();
     let err = OperationService::<GetSessionToken, _>::new(http)
         .oneshot(GetSessionTokenInput::default())
         .await
@@ -243,12 +242,14 @@ async fn a_clock_skew_error_is_retried_with_the_server_time() {
         }
     }));
     let skew = ClockSkew::new();
-    let http = StackBuilder::new(&EndpointParams::new("us-east-1"))
-        .unwrap()
-        .credentials(SharedCredentialsProvider::new(credentials()))
-        .clock_skew(skew.clone())
-        .retry(RetryConfig::standard().initial_backoff(Duration::from_millis(1)))
-        .build(transport);
+    let http = StackConfig {
+        credentials: Some(SharedCredentialsProvider::new(credentials())),
+        clock_skew: skew.clone(),
+        retry: RetryConfig::standard().initial_backoff(Duration::from_millis(1)),
+        ..StackConfig::for_region("us-east-1")
+    }
+    .build(transport)
+    .unwrap();
     OperationService::<GetCallerIdentity, _>::new(http)
         .oneshot(GetCallerIdentityInput::default())
         .await
@@ -272,7 +273,7 @@ async fn a_real_signature_error_is_not_retried() {
         let date = httpdate::fmt_http_date(SystemTime::now());
         error(403, "SignatureDoesNotMatch", &[("date", date)])
     }));
-    let http = builder("us-east-1").build(transport);
+    let http = config("us-east-1").build(transport).unwrap();
     let err = OperationService::<GetCallerIdentity, _>::new(http)
         .oneshot(GetCallerIdentityInput::default())
         .await
@@ -306,10 +307,12 @@ async fn user_layers_sit_where_their_names_say() {
     let seen_after_signing: Arc<Mutex<Vec<bool>>> = Arc::default();
     let flag = seen_after_signing.clone();
     let (transport, seen) = transport(Arc::new(|_, _| success("GetCallerIdentity")));
-    let http = builder("us-east-1")
-        .layer(AddHeader("x-op-layer"))
-        .layer_before_signing(AddHeader("x-before-signing"))
-        .layer_after_signing(tower::layer::layer_fn(move |inner: HttpService| {
+    let mut config = config("us-east-1");
+    config.push_layer(InsertionPoint::Operation, AddHeader("x-op-layer"));
+    config.push_layer(InsertionPoint::BeforeSigning, AddHeader("x-before-signing"));
+    config.push_layer(
+        InsertionPoint::AfterSigning,
+        tower::layer::layer_fn(move |inner: HttpService| {
             let flag = flag.clone();
             HttpService::new(tower::util::MapRequest::new(
                 inner,
@@ -320,9 +323,10 @@ async fn user_layers_sit_where_their_names_say() {
                     req
                 },
             ))
-        }))
-        .layer_after_signing(AddHeader("x-after-signing"))
-        .build(transport);
+        }),
+    );
+    config.push_layer(InsertionPoint::AfterSigning, AddHeader("x-after-signing"));
+    let http = config.build(transport).unwrap();
     OperationService::<GetCallerIdentity, _>::new(http)
         .oneshot(GetCallerIdentityInput::default())
         .await
@@ -343,10 +347,13 @@ async fn the_operation_timeout_bounds_a_transport_that_never_answers() {
     let never = service_fn(|_req: http::Request<Full<Bytes>>| async {
         std::future::pending::<Result<http::Response<Full<Bytes>>, BoxError>>().await
     });
-    let http = builder("us-east-1")
-        .attempt_timeout(Some(Duration::from_secs(2)))
-        .operation_timeout(Some(Duration::from_secs(3)))
-        .build(never);
+    let http = StackConfig {
+        attempt_timeout: Some(Duration::from_secs(2)),
+        operation_timeout: Some(Duration::from_secs(3)),
+        ..config("us-east-1")
+    }
+    .build(never)
+    .unwrap();
     let start = tokio::time::Instant::now();
     let err = OperationService::<GetCallerIdentity, _>::new(http)
         .oneshot(GetCallerIdentityInput::default())
@@ -359,9 +366,9 @@ async fn the_operation_timeout_bounds_a_transport_that_never_answers() {
 #[tokio::test]
 async fn signed_operations_without_credentials_fail_before_sending() {
     let (transport, seen) = transport(Arc::new(|_, _| success("GetCallerIdentity")));
-    let http = StackBuilder::new(&EndpointParams::new("us-east-1"))
-        .unwrap()
-        .build(transport);
+    let http = StackConfig::for_region("us-east-1")
+        .build(transport)
+        .unwrap();
     let err = OperationService::<GetCallerIdentity, _>::new(http.clone())
         .oneshot(GetCallerIdentityInput::default())
         .await
@@ -371,9 +378,9 @@ async fn signed_operations_without_credentials_fail_before_sending() {
     assert!(seen.lock().unwrap().is_empty());
     // Unsigned operations still work.
     let (transport, _) = self::transport(Arc::new(|_, _| success("AssumeRoleWithWebIdentity")));
-    let http = StackBuilder::new(&EndpointParams::new("us-east-1"))
-        .unwrap()
-        .build(transport);
+    let http = StackConfig::for_region("us-east-1")
+        .build(transport)
+        .unwrap();
     OperationService::<AssumeRoleWithWebIdentity, _>::new(http)
         .oneshot(
             AssumeRoleWithWebIdentityInput::builder()

@@ -84,7 +84,7 @@ async fn spans_describe_the_operation_and_each_attempt_and_carry_no_secret() {
             resp
         }
     }));
-    let http = builder("ap-southeast-2").build(transport);
+    let http = config("ap-southeast-2").build(transport).unwrap();
     OperationService::<AssumeRoleWithWebIdentity, _>::new(http.clone())
         .oneshot(
             AssumeRoleWithWebIdentityInput::builder()

@@ -70,6 +70,47 @@ where
     }
 }
 
+/// Any [`ClassifyRetry`] behind an `Arc`: what a configuration stores (see
+/// `StackConfig::retry_classifier`), so that the stack's type does not depend
+/// on your classifier's.
+///
+/// ```
+/// use sts_layers::retry::{ClassifyRetry, DefaultClassifier, RetryAction, SharedClassifier};
+///
+/// // Never retry anything (a caller that retries at a higher level).
+/// let never = SharedClassifier::new(|_: &Result<http::Response<bytes::Bytes>, sts_core::error::BoxError>| {
+///     RetryAction::DoNotRetry
+/// });
+/// let ok = Ok(http::Response::new(bytes::Bytes::new()));
+/// assert_eq!(never.classify(&ok), RetryAction::DoNotRetry);
+/// # let _ = DefaultClassifier;
+/// ```
+#[derive(Clone)]
+pub struct SharedClassifier(
+    std::sync::Arc<dyn Fn(&Result<http::Response<Bytes>, BoxError>) -> RetryAction + Send + Sync>,
+);
+
+impl SharedClassifier {
+    /// Shares `classifier`.
+    pub fn new(classifier: impl ClassifyRetry) -> Self {
+        Self(std::sync::Arc::new(move |outcome| {
+            classifier.classify(outcome)
+        }))
+    }
+}
+
+impl fmt::Debug for SharedClassifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedClassifier")
+    }
+}
+
+impl ClassifyRetry for SharedClassifier {
+    fn classify(&self, outcome: &Result<http::Response<Bytes>, BoxError>) -> RetryAction {
+        (self.0)(outcome)
+    }
+}
+
 /// The AWS standard classification.
 ///
 /// Retried: throttling codes and 429; `RequestTimeout`, `RequestTimeoutException`,

@@ -47,7 +47,9 @@ use tokio::time::Sleep;
 pub use self::bucket::{
     DEFAULT_CAPACITY, RETRY_COST, SUCCESS_REWARD, TIMEOUT_RETRY_COST, TokenBucket,
 };
-pub use self::classify::{ClassifyRetry, DefaultClassifier, RetryAction, RetryKind};
+pub use self::classify::{
+    ClassifyRetry, DefaultClassifier, RetryAction, RetryKind, SharedClassifier,
+};
 use crate::headers::Attempt;
 use crate::settings::SettingError;
 

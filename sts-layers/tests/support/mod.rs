@@ -13,7 +13,7 @@ use sts_core::endpoint::EndpointParams;
 use sts_layers::BoxError;
 use sts_layers::retry::RetryConfig;
 use sts_layers::sigv4::TimeSource;
-use sts_layers::stack::StackBuilder;
+use sts_layers::stack::StackConfig;
 use tower::service_fn;
 
 pub const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
@@ -107,14 +107,15 @@ pub fn credentials() -> Credentials {
     )
 }
 
-pub fn builder(region: &str) -> StackBuilder {
-    StackBuilder::new(&EndpointParams::new(region))
-        .unwrap()
-        .credentials(SharedCredentialsProvider::new(credentials()))
-        .time_source(TimeSource::fixed(UNIX_EPOCH + Duration::from_secs(FIXED)))
-        .retry(
-            RetryConfig::standard()
-                .initial_backoff(Duration::from_millis(1))
-                .max_backoff(Duration::from_millis(2)),
-        )
+/// The test configuration: fixed signing time, fast retries.
+pub fn config(region: &str) -> StackConfig {
+    StackConfig {
+        endpoint: EndpointParams::new(region),
+        credentials: Some(SharedCredentialsProvider::new(credentials())),
+        time_source: TimeSource::fixed(UNIX_EPOCH + Duration::from_secs(FIXED)),
+        retry: RetryConfig::standard()
+            .initial_backoff(Duration::from_millis(1))
+            .max_backoff(Duration::from_millis(2)),
+        ..StackConfig::default()
+    }
 }
