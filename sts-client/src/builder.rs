@@ -10,9 +10,7 @@ use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use sts_core::Error;
 use sts_layers::BoxError;
-use sts_layers::endpoint::params_from_env;
 use sts_layers::retry::{ClassifyRetry, RetryConfig, SharedClassifier, TokenBucket};
-use sts_layers::settings::process_env;
 use sts_layers::sigv4::{ClockSkew, TimeSource};
 use sts_layers::stack::{HttpLayer, InsertionPoint, IntoHttpLayer, StackConfig, Transport};
 use tower::ServiceExt;
@@ -20,9 +18,9 @@ use tower::util::BoxCloneSyncService;
 
 use crate::StsClient;
 use crate::client::Parts;
+use crate::config::{self, Settings, var};
 use crate::credentials::{CredentialsCache, DefaultCredentialsChain};
 use crate::profile::ProfileFiles;
-use crate::settings::Settings;
 
 /// A transport once boxed: what [`StsClientBuilder::transport`] stores.
 pub(crate) type BoxTransport = BoxCloneSyncService<
@@ -86,16 +84,16 @@ impl std::fmt::Debug for DefaultChainSpec {
 
 /// The variables the default credentials chain reads.
 const CHAIN_VARIABLES: &[&str] = &[
-    "AWS_PROFILE",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
+    var::AWS_PROFILE,
+    var::AWS_REGION,
+    var::AWS_DEFAULT_REGION,
+    var::AWS_ACCESS_KEY_ID,
+    var::AWS_SECRET_ACCESS_KEY,
+    var::AWS_SESSION_TOKEN,
+    var::AWS_CREDENTIAL_EXPIRATION,
+    var::AWS_WEB_IDENTITY_TOKEN_FILE,
+    var::AWS_ROLE_ARN,
+    var::AWS_ROLE_SESSION_NAME,
 ];
 
 impl StsClientBuilder {
@@ -118,7 +116,7 @@ impl StsClientBuilder {
     /// environment variables, then the selected profile of the shared config
     /// and credentials files. Environment variables win over profile keys.
     pub async fn from_env() -> Result<Self, Error> {
-        Self::from_env_with(process_env).await
+        Self::from_env_with(config::process_env).await
     }
 
     /// [`from_env`](Self::from_env) with variables looked up through `env`
@@ -137,12 +135,11 @@ impl StsClientBuilder {
     ) -> Result<Self, Error> {
         let settings = Settings::new(env, files)?;
         let lookup = |name: &str| settings.get(name);
-        let region = lookup("AWS_REGION").or_else(|| lookup("AWS_DEFAULT_REGION"));
-        let mut params = params_from_env(region, lookup).map_err(|e| settings.name_source(e))?;
+        let region = lookup(var::AWS_REGION).or_else(|| lookup(var::AWS_DEFAULT_REGION));
+        let mut params =
+            config::endpoint_params(region, lookup).map_err(|e| settings.name_source(e))?;
         params.endpoint = settings.endpoint_url()?;
-        let retry = RetryConfig::standard()
-            .with_env(lookup)
-            .map_err(|e| settings.name_source(e))?;
+        let retry = config::retry_config(lookup).map_err(|e| settings.name_source(e))?;
         let mut builder = Self::default();
         builder.stack.endpoint = params;
         builder.stack.retry = retry;

@@ -42,11 +42,11 @@
 
 mod builder;
 mod client;
+pub mod config;
 mod context;
 pub mod credentials;
 pub mod presign;
 pub mod profile;
-mod settings;
 #[cfg(feature = "hyper-rustls")]
 pub mod transport;
 

@@ -36,6 +36,9 @@ use crate::context;
 /// Property names whose values are secrets: redacted in `Debug`.
 const SECRET_KEYS: [&str; 2] = ["aws_secret_access_key", "aws_session_token"];
 
+/// The prefix of a `[services name]` section header (a section kind, not a key).
+const SERVICES_SECTION: &str = "services";
+
 /// Which of the two files a text came from: they name profiles differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -190,11 +193,16 @@ impl ProfileFiles {
     /// does not exist counts as empty; one that cannot be read is an error.
     /// Reads through tokio, off the async threads.
     pub async fn load(env: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let home = env("HOME").or_else(|| env("USERPROFILE"));
-        let config = file_path(&env, "AWS_CONFIG_FILE", "config", home.as_deref());
+        let home = env(crate::config::var::HOME).or_else(|| env(crate::config::var::USERPROFILE));
+        let config = file_path(
+            &env,
+            crate::config::var::AWS_CONFIG_FILE,
+            "config",
+            home.as_deref(),
+        );
         let credentials = file_path(
             &env,
-            "AWS_SHARED_CREDENTIALS_FILE",
+            crate::config::var::AWS_SHARED_CREDENTIALS_FILE,
             "credentials",
             home.as_deref(),
         );
@@ -278,7 +286,7 @@ impl ProfileFiles {
     /// A setting of profile `name` for service `service` (`sts`): the
     /// sub-property `key` of `service` in the profile's `services` section.
     pub fn service_setting(&self, name: &str, service: &str, key: &str) -> Option<&str> {
-        let services = self.profile(name)?.get("services")?;
+        let services = self.profile(name)?.get(crate::config::key::SERVICES)?;
         self.services(services)?
             .property(service)?
             .sub_property(key)
@@ -303,7 +311,7 @@ fn classify(kind: FileKind, header: &str, file: &str) -> Option<(Target, String,
     let (target, name, profile_default) = match (kind, prefix) {
         (FileKind::Config, "") if header == "default" => (Target::Profile, header, false),
         (FileKind::Config, "profile") => (Target::Profile, rest, rest == "default"),
-        (FileKind::Config, "services") => (Target::Services, rest, false),
+        (FileKind::Config, SERVICES_SECTION) => (Target::Services, rest, false),
         (FileKind::Config, "sso-session") => (Target::SsoSession, rest, false),
         (FileKind::Credentials, "") => (Target::Profile, header, false),
         _ => {

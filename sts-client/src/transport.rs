@@ -307,27 +307,28 @@ impl ProxyConfig {
     /// The proxy variables of the process environment, in the order the
     /// module docs give (curl's, with the CGI guard).
     pub fn from_env() -> Self {
-        Self::from_env_with(sts_layers::settings::process_env)
+        Self::from_env_with(crate::config::process_env)
     }
 
     /// [`from_env`](Self::from_env) with variables looked up through `env`.
     pub fn from_env_with(env: impl Fn(&str) -> Option<String>) -> Self {
-        let cgi = env("REQUEST_METHOD").is_some();
+        use crate::config::var;
+        let cgi = env(var::REQUEST_METHOD).is_some();
         let first = |names: &[&'static str]| {
             names
                 .iter()
                 .find_map(|name| env(name).map(|value| (*name, value)))
         };
-        let all = first(&["ALL_PROXY", "all_proxy"]);
-        let https = first(&["HTTPS_PROXY", "https_proxy"]).or_else(|| all.clone());
+        let all = first(&var::ALL_PROXY);
+        let https = first(&var::HTTPS_PROXY).or_else(|| all.clone());
         // httpoxy: in a CGI script, HTTP_PROXY comes from the request's `Proxy:` header.
         let http_names: &[&'static str] = if cgi {
-            &["http_proxy"]
+            &var::HTTP_PROXY[1..]
         } else {
-            &["HTTP_PROXY", "http_proxy"]
+            &var::HTTP_PROXY
         };
         let http = first(http_names).or(all);
-        let no = first(&["NO_PROXY", "no_proxy"]);
+        let no = first(&var::NO_PROXY);
         if https.is_none() && http.is_none() {
             return Self::none();
         }

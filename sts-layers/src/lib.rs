@@ -82,7 +82,7 @@ pub mod endpoint;
 pub mod headers;
 pub mod operation;
 pub mod retry;
-pub mod settings;
+mod settings;
 pub mod sigv4;
 pub mod stack;
 pub mod timeout;

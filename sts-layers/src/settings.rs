@@ -1,5 +1,6 @@
-//! Settings read from the environment (`AWS_*` variables), shared by the layers'
-//! configuration and the client's.
+//! The error of a setting whose value breaks its rule. The layers take plain
+//! values; reading them from the environment and the profile files is
+//! `sts_client::config`'s job.
 
 use std::fmt;
 
@@ -54,18 +55,4 @@ impl From<SettingError> for sts_core::Error {
     fn from(e: SettingError) -> Self {
         sts_core::Error::new(sts_core::ErrorKind::Construction, e)
     }
-}
-
-/// Reads `true`/`false` (any case, surrounding spaces ignored).
-pub fn parse_bool(setting: &str, value: &str) -> Result<bool, SettingError> {
-    match value.trim() {
-        v if v.eq_ignore_ascii_case("true") => Ok(true),
-        v if v.eq_ignore_ascii_case("false") => Ok(false),
-        _ => Err(SettingError::new(setting, "true or false", value)),
-    }
-}
-
-/// Looks up a variable in the process environment; unset and empty are the same.
-pub fn process_env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }

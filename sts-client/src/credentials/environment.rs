@@ -67,16 +67,16 @@ impl EnvironmentProvider {
     pub fn credentials(&self) -> Result<Credentials, CredentialsError> {
         const P: &str = "environment";
         let get = |name: &str| (self.env)(name).filter(|v| !v.trim().is_empty());
-        let Some(key) = get("AWS_ACCESS_KEY_ID") else {
+        let Some(key) = get(crate::config::var::AWS_ACCESS_KEY_ID) else {
             return Err(not_loaded(P, "AWS_ACCESS_KEY_ID is not set"));
         };
-        let secret = get("AWS_SECRET_ACCESS_KEY").ok_or_else(|| {
+        let secret = get(crate::config::var::AWS_SECRET_ACCESS_KEY).ok_or_else(|| {
             invalid(
                 P,
                 "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
             )
         })?;
-        let expiry = match get("AWS_CREDENTIAL_EXPIRATION") {
+        let expiry = match get(crate::config::var::AWS_CREDENTIAL_EXPIRATION) {
             Some(v) => Some(sts_core::xml::parse_timestamp(v.trim()).map_err(|e| {
                 invalid(
                     P,
@@ -88,7 +88,7 @@ impl EnvironmentProvider {
         let credentials = Credentials::new(
             key.trim(),
             secret.trim(),
-            get("AWS_SESSION_TOKEN").map(|t| t.trim().to_owned()),
+            get(crate::config::var::AWS_SESSION_TOKEN).map(|t| t.trim().to_owned()),
             expiry,
             "Environment",
         );

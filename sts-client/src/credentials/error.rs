@@ -94,9 +94,9 @@ pub(crate) fn sts_failure(provider: &'static str, role: &str, e: crate::Error) -
 
 /// The variables that hold static credentials in the environment.
 pub(crate) const ENV_KEYS: [&str; 3] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
+    crate::config::var::AWS_ACCESS_KEY_ID,
+    crate::config::var::AWS_SECRET_ACCESS_KEY,
+    crate::config::var::AWS_SESSION_TOKEN,
 ];
 /// The keys that hold static credentials in a profile.
 pub(crate) const PROFILE_KEYS: [&str; 3] = [

@@ -80,16 +80,23 @@ impl WebIdentityProvider {
     ) -> Result<Self, CredentialsError> {
         const P: &str = "web identity";
         let get = |n: &str| env(n).filter(|v| !v.trim().is_empty());
-        let Some(file) = get("AWS_WEB_IDENTITY_TOKEN_FILE") else {
+        let Some(file) = get(crate::config::var::AWS_WEB_IDENTITY_TOKEN_FILE) else {
             return Err(not_loaded(P, "AWS_WEB_IDENTITY_TOKEN_FILE is not set"));
         };
-        let role = get("AWS_ROLE_ARN").ok_or_else(|| {
+        let role = get(crate::config::var::AWS_ROLE_ARN).ok_or_else(|| {
             invalid(
                 P,
                 "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not",
             )
         })?;
-        Self::new(file, role, get("AWS_ROLE_SESSION_NAME"), None, client).map_err(|e| {
+        Self::new(
+            file,
+            role,
+            get(crate::config::var::AWS_ROLE_SESSION_NAME),
+            None,
+            client,
+        )
+        .map_err(|e| {
             CredentialsError::invalid_configuration(
                 super::ProviderError::new(P, "AWS_ROLE_ARN or AWS_ROLE_SESSION_NAME is not valid")
                     .with_source(e),

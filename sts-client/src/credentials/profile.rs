@@ -117,7 +117,10 @@ impl ProfileProviderBuilder {
             })?;
             self.client = self.client.transport(transport);
         }
-        let explicit = self.profile.clone().or_else(|| (self.env)("AWS_PROFILE"));
+        let explicit = self
+            .profile
+            .clone()
+            .or_else(|| (self.env)(crate::config::var::AWS_PROFILE));
         let name = explicit.clone().unwrap_or_else(|| "default".to_owned());
         let where_ = sources(files);
         if files.profile(&name).is_none() {
@@ -164,16 +167,18 @@ impl ProfileProviderBuilder {
             invalid(P, format!("{key} (profile {name} in {where_}): {what}"))
         };
 
-        let Some(role_arn) = get(profile, "role_arn") else {
+        let Some(role_arn) = get(profile, crate::config::key::ROLE_ARN) else {
             if let Some(creds) = static_keys(profile, name, &where_)? {
                 return Ok(SharedCredentialsProvider::new(creds));
             }
-            if let Some(command) = get(profile, "credential_process") {
+            if let Some(command) = get(profile, crate::config::key::CREDENTIAL_PROCESS) {
                 return Ok(SharedCredentialsProvider::new(
                     CredentialProcessProvider::for_profile(command, name, &where_),
                 ));
             }
-            if get(profile, "sso_session").is_some() || get(profile, "sso_start_url").is_some() {
+            if get(profile, crate::config::key::SSO_SESSION).is_some()
+                || get(profile, crate::config::key::SSO_START_URL).is_some()
+            {
                 return Err(invalid(
                     P,
                     format!(
@@ -191,7 +196,7 @@ impl ProfileProviderBuilder {
         };
 
         let client = self.client_for(files, name, start);
-        let duration = match get(profile, "duration_seconds") {
+        let duration = match get(profile, crate::config::key::DURATION_SECONDS) {
             Some(v) => Some(Duration::from_secs(
                 v.parse::<u64>()
                     .ok()
@@ -205,11 +210,11 @@ impl ProfileProviderBuilder {
             )),
             None => None,
         };
-        if let Some(file) = get(profile, "web_identity_token_file") {
+        if let Some(file) = get(profile, crate::config::key::WEB_IDENTITY_TOKEN_FILE) {
             let provider = WebIdentityProvider::new(
                 file,
                 role_arn,
-                get(profile, "role_session_name").map(str::to_owned),
+                get(profile, crate::config::key::ROLE_SESSION_NAME).map(str::to_owned),
                 duration,
                 client,
             )
@@ -225,8 +230,8 @@ impl ProfileProviderBuilder {
             return Ok(SharedCredentialsProvider::new(provider));
         }
         let source = match (
-            get(profile, "source_profile"),
-            get(profile, "credential_source"),
+            get(profile, crate::config::key::SOURCE_PROFILE),
+            get(profile, crate::config::key::CREDENTIAL_SOURCE),
         ) {
             (Some(_), Some(_)) => {
                 return Err(bad(
@@ -280,16 +285,16 @@ impl ProfileProviderBuilder {
             }
         };
         let mut builder = AssumeRoleProvider::builder(role_arn).client(client);
-        if let Some(v) = get(profile, "role_session_name") {
+        if let Some(v) = get(profile, crate::config::key::ROLE_SESSION_NAME) {
             builder = builder.session_name(v);
         }
-        if let Some(v) = get(profile, "external_id") {
+        if let Some(v) = get(profile, crate::config::key::EXTERNAL_ID) {
             builder = builder.external_id(v);
         }
         if let Some(d) = duration {
             builder = builder.duration(d);
         }
-        if let Some(serial) = get(profile, "mfa_serial") {
+        if let Some(serial) = get(profile, crate::config::key::MFA_SERIAL) {
             let source = self.mfa.clone().ok_or_else(|| {
                 bad(
                     "mfa_serial",
@@ -315,18 +320,30 @@ impl ProfileProviderBuilder {
         let mut client = self.client.clone();
         let region = [name, start]
             .iter()
-            .find_map(|n| files.profile(n).and_then(|p| get(p, "region")))
+            .find_map(|n| {
+                files
+                    .profile(n)
+                    .and_then(|p| get(p, crate::config::key::REGION))
+            })
             .map(str::to_owned)
-            .or_else(|| (self.env)("AWS_REGION"))
-            .or_else(|| (self.env)("AWS_DEFAULT_REGION"));
+            .or_else(|| (self.env)(crate::config::var::AWS_REGION))
+            .or_else(|| (self.env)(crate::config::var::AWS_DEFAULT_REGION));
         if let Some(r) = region {
             client = client.region(r);
         } else if !client.has_region() {
             client = client.region("us-east-1");
         }
         let endpoint = files
-            .service_setting(name, "sts", "endpoint_url")
-            .or_else(|| files.profile(name).and_then(|p| get(p, "endpoint_url")));
+            .service_setting(
+                name,
+                crate::config::key::STS,
+                crate::config::key::ENDPOINT_URL,
+            )
+            .or_else(|| {
+                files
+                    .profile(name)
+                    .and_then(|p| get(p, crate::config::key::ENDPOINT_URL))
+            });
         if let Some(url) = endpoint {
             client = client.endpoint_url(url);
         }
@@ -356,14 +373,14 @@ fn static_keys(
     where_: &str,
 ) -> Result<Option<Credentials>, CredentialsError> {
     match (
-        get(profile, "aws_access_key_id"),
-        get(profile, "aws_secret_access_key"),
+        get(profile, crate::config::key::AWS_ACCESS_KEY_ID),
+        get(profile, crate::config::key::AWS_SECRET_ACCESS_KEY),
     ) {
         (Some(id), Some(secret)) => {
             let credentials = Credentials::new(
                 id,
                 secret,
-                get(profile, "aws_session_token").map(str::to_owned),
+                get(profile, crate::config::key::AWS_SESSION_TOKEN).map(str::to_owned),
                 None,
                 "Profile",
             );

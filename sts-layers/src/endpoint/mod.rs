@@ -5,10 +5,9 @@
 //! endpoint, ...) surface at construction, before any request. Each request then
 //! gets the endpoint's URI and a [`SigningRegion`] extension for the signing layer.
 //!
-//! [`params_from_env`] reads the settings users know: `AWS_ENDPOINT_URL_STS`,
-//! `AWS_ENDPOINT_URL` (both ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
-//! true), `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` and
-//! `AWS_STS_REGIONAL_ENDPOINTS` (`regional`, the default, or `legacy`).
+//! The layer takes plain [`EndpointParams`]; `sts_client::config` reads them
+//! from the settings users know (`AWS_ENDPOINT_URL_STS`, `AWS_USE_FIPS_ENDPOINT`,
+//! ...).
 //!
 //! # Example
 //!
@@ -31,7 +30,7 @@ use bytes::Bytes;
 use sts_core::endpoint::{Endpoint, EndpointParams, resolve};
 use tower::{Layer, Service};
 
-use crate::settings::{SettingError, parse_bool};
+use crate::settings::SettingError;
 use crate::sigv4::SigningRegion;
 
 /// Sets each request's URI and signing region to the resolved endpoint's.
@@ -167,60 +166,9 @@ fn redact_user_info(url: &str) -> String {
     }
 }
 
-/// Endpoint parameters for `region` from the `AWS_*` settings, read through
-/// `env` (pass [`process_env`](crate::settings::process_env) for the real
-/// environment).
-pub fn params_from_env(
-    region: Option<String>,
-    env: impl Fn(&str) -> Option<String>,
-) -> Result<EndpointParams, SettingError> {
-    let mut params = EndpointParams {
-        region,
-        ..EndpointParams::default()
-    };
-    let flag = |name: &str| env(name).map(|v| parse_bool(name, &v)).transpose();
-    if let Some(on) = flag("AWS_USE_FIPS_ENDPOINT")? {
-        params.use_fips = on;
-    }
-    if let Some(on) = flag("AWS_USE_DUALSTACK_ENDPOINT")? {
-        params.use_dual_stack = on;
-    }
-    if let Some(mode) = env("AWS_STS_REGIONAL_ENDPOINTS") {
-        params.use_global_endpoint = match mode.trim() {
-            m if m.eq_ignore_ascii_case("legacy") => true,
-            m if m.eq_ignore_ascii_case("regional") => false,
-            _ => {
-                return Err(SettingError::new(
-                    "AWS_STS_REGIONAL_ENDPOINTS",
-                    "regional or legacy",
-                    mode,
-                ));
-            }
-        };
-    }
-    if !flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.unwrap_or(false) {
-        params.endpoint = env("AWS_ENDPOINT_URL_STS").or_else(|| env("AWS_ENDPOINT_URL"));
-    }
-    Ok(params)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        let map: HashMap<_, _> = vars.iter().copied().collect();
-        move |k| map.get(k).map(|v| (*v).to_owned())
-    }
-
-    fn url(region: &str, vars: &[(&str, &str)]) -> String {
-        let params = params_from_env(Some(region.into()), env(vars)).unwrap();
-        ResolveEndpointLayer::new(&params)
-            .unwrap()
-            .uri()
-            .to_string()
-    }
 
     #[test]
     fn endpoint_urls_with_user_info_fragment_or_query_are_refused() {
@@ -241,82 +189,6 @@ mod tests {
         assert_eq!(redact_user_info("http://a:b@h:1/p@q"), "http://***@h:1/p@q");
         assert!(is_loopback("127.0.0.1") && is_loopback("[::1]") && is_loopback("LOCALHOST"));
         assert!(!is_loopback("sts.example.com") && !is_loopback("10.0.0.1"));
-    }
-
-    #[test]
-    fn environment_settings_reach_the_endpoint() {
-        let table: &[(&str, &[(&str, &str)], &str)] = &[
-            ("us-west-2", &[], "https://sts.us-west-2.amazonaws.com/"),
-            (
-                "us-west-2",
-                &[("AWS_STS_REGIONAL_ENDPOINTS", "legacy")],
-                "https://sts.amazonaws.com/",
-            ),
-            (
-                "us-west-2",
-                &[("AWS_STS_REGIONAL_ENDPOINTS", "Regional")],
-                "https://sts.us-west-2.amazonaws.com/",
-            ),
-            // Not one of the 16 legacy regions: stays regional.
-            (
-                "ap-east-1",
-                &[("AWS_STS_REGIONAL_ENDPOINTS", "legacy")],
-                "https://sts.ap-east-1.amazonaws.com/",
-            ),
-            (
-                "us-east-2",
-                &[("AWS_USE_FIPS_ENDPOINT", "TRUE")],
-                "https://sts-fips.us-east-2.amazonaws.com/",
-            ),
-            (
-                "eu-west-1",
-                &[("AWS_USE_DUALSTACK_ENDPOINT", "true")],
-                "https://sts.eu-west-1.api.aws/",
-            ),
-            (
-                "eu-west-1",
-                &[
-                    ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
-                    ("AWS_ENDPOINT_URL_STS", "http://localhost:5000/sts"),
-                ],
-                "http://localhost:5000/sts",
-            ),
-            (
-                "eu-west-1",
-                &[("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")],
-                "http://127.0.0.1:4566/",
-            ),
-            (
-                "eu-west-1",
-                &[
-                    ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
-                    ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
-                ],
-                "https://sts.eu-west-1.amazonaws.com/",
-            ),
-            (
-                "cn-north-1",
-                &[("AWS_USE_DUALSTACK_ENDPOINT", "true")],
-                "https://sts.cn-north-1.api.amazonwebservices.com.cn/",
-            ),
-        ];
-        for (region, vars, expected) in table {
-            assert_eq!(url(region, vars), *expected, "{region} {vars:?}");
-        }
-    }
-
-    #[test]
-    fn bad_settings_name_the_variable_and_the_value() {
-        let err = params_from_env(None, env(&[("AWS_USE_FIPS_ENDPOINT", "yes")])).unwrap_err();
-        assert_eq!(err.setting(), "AWS_USE_FIPS_ENDPOINT");
-        assert_eq!(err.given(), "yes");
-        assert_eq!(
-            err.to_string(),
-            "AWS_USE_FIPS_ENDPOINT must be true or false, got \"yes\""
-        );
-        let err =
-            params_from_env(None, env(&[("AWS_STS_REGIONAL_ENDPOINTS", "global")])).unwrap_err();
-        assert_eq!(err.rule(), "regional or legacy");
     }
 
     #[test]

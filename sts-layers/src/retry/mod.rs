@@ -51,7 +51,6 @@ pub use self::classify::{
     ClassifyRetry, DefaultClassifier, RetryAction, RetryKind, SharedClassifier,
 };
 use crate::headers::Attempt;
-use crate::settings::SettingError;
 
 /// The retry settings of the standard mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,34 +97,6 @@ impl RetryConfig {
     /// The configured most attempts.
     pub fn attempts(&self) -> u32 {
         self.max_attempts
-    }
-
-    /// Applies `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE` read through `env`.
-    ///
-    /// `AWS_RETRY_MODE` may be `standard` or `legacy` (both mean this policy);
-    /// `adaptive` is refused rather than silently treated as standard.
-    pub fn with_env(self, env: impl Fn(&str) -> Option<String>) -> Result<Self, SettingError> {
-        if let Some(mode) = env("AWS_RETRY_MODE") {
-            let mode = mode.trim().to_ascii_lowercase();
-            if mode != "standard" && mode != "legacy" {
-                return Err(SettingError::new(
-                    "AWS_RETRY_MODE",
-                    "standard or legacy (adaptive is not supported)",
-                    mode,
-                ));
-            }
-        }
-        match env("AWS_MAX_ATTEMPTS") {
-            None => Ok(self),
-            Some(v) => match v.trim().parse::<u32>() {
-                Ok(n) if n >= 1 => Ok(self.max_attempts(n)),
-                _ => Err(SettingError::new(
-                    "AWS_MAX_ATTEMPTS",
-                    "a whole number of at least 1",
-                    v,
-                )),
-            },
-        }
     }
 
     /// The full-jitter delay before retry number `retry` (1 for the first

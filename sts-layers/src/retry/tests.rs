@@ -226,30 +226,3 @@ fn full_jitter_backoff_stays_within_its_bounds() {
         .collect();
     assert_eq!(seq, [0, 1, 3, 7, 15, 19, 19]);
 }
-
-#[test]
-fn environment_settings() {
-    let env = |pairs: &'static [(&'static str, &'static str)]| {
-        move |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    };
-    let config = RetryConfig::standard()
-        .with_env(env(&[
-            ("AWS_MAX_ATTEMPTS", "7"),
-            ("AWS_RETRY_MODE", "standard"),
-        ]))
-        .unwrap();
-    assert_eq!(config.attempts(), 7);
-    let err = RetryConfig::standard()
-        .with_env(env(&[("AWS_MAX_ATTEMPTS", "0")]))
-        .unwrap_err();
-    assert_eq!(err.setting(), "AWS_MAX_ATTEMPTS");
-    let err = RetryConfig::standard()
-        .with_env(env(&[("AWS_RETRY_MODE", "adaptive")]))
-        .unwrap_err();
-    assert_eq!(err.given(), "adaptive");
-}
