@@ -74,8 +74,22 @@ impl ErrorKind {
 
 /// The error of every STS operation.
 ///
-/// `Display` describes this level only; the alternate form (`{:#}`) appends the
-/// chain of causes, which is what you usually want in a log line.
+/// `Display` names what happened: the operation (when known) and, for an
+/// error STS answered, its code, message, status and request id
+/// (`AssumeRole: AccessDenied: not authorized (HTTP 403, request id r-1)`);
+/// otherwise what failed (`AssumeRole: failed to load credentials`). The
+/// alternate form (`{:#}`) appends each cause that says something new, which
+/// is what you usually want in a log line.
+///
+/// # What to match on
+///
+/// [`kind`](Self::kind) says what failed; [`code`](Self::code) says what STS
+/// answered, wherever in the chain the answer is. They differ on purpose when
+/// a credentials provider's own STS call was refused: an `AssumeRoleProvider`
+/// whose role does not trust you gives kind [`ErrorKind::Credentials`] (the
+/// call you made never went out) and code `AccessDenied` (why the credentials
+/// could not be had). Match on `kind()` to decide what to do; read `code()`
+/// to say why.
 pub struct Error {
     inner: Box<Inner>,
 }
@@ -83,6 +97,7 @@ pub struct Error {
 struct Inner {
     kind: ErrorKind,
     source: Option<BoxError>,
+    operation: Option<&'static str>,
 }
 
 /// A cause that knows which [`ErrorKind`] it belongs to.
@@ -110,6 +125,7 @@ impl Error {
             inner: Box::new(Inner {
                 kind,
                 source: Some(source.into()),
+                operation: None,
             }),
         }
     }
@@ -117,8 +133,25 @@ impl Error {
     /// An error of `kind` with no further cause.
     pub fn from_kind(kind: ErrorKind) -> Self {
         Self {
-            inner: Box::new(Inner { kind, source: None }),
+            inner: Box::new(Inner {
+                kind,
+                source: None,
+                operation: None,
+            }),
         }
+    }
+
+    /// Says which operation failed (`AssumeRole`), unless that is known
+    /// already; `Display` starts with it. The typed edge of the stack sets it.
+    #[must_use]
+    pub fn in_operation(mut self, operation: &'static str) -> Self {
+        self.inner.operation.get_or_insert(operation);
+        self
+    }
+
+    /// The operation that failed, when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
     }
 
     /// Classifies a boxed error coming out of a tower stack.
@@ -246,13 +279,39 @@ fn kind_of(err: &(dyn StdError + 'static)) -> Option<ErrorKind> {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.inner.kind.describe())?;
+        let mut out = String::new();
+        if let Some(operation) = self.inner.operation {
+            out.push_str(operation);
+            out.push_str(": ");
+        }
+        match self
+            .service_error()
+            .filter(|_| self.inner.kind == ErrorKind::Service)
+        {
+            Some(service) => out.push_str(&service.to_string()),
+            None => out.push_str(self.inner.kind.describe()),
+        }
         if f.alternate() {
             for cause in self.walk() {
-                write!(f, ": {cause}")?;
+                // aws-credential-types' own line ("the credential provider
+                // was not enabled") says less than its source.
+                if cause
+                    .downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+                    .is_some_and(|c| c.source().is_some())
+                {
+                    continue;
+                }
+                let text = cause.to_string();
+                // Each level says something new: a cause already said (the
+                // service error of the headline) is not repeated.
+                if text.is_empty() || out.contains(&text) {
+                    continue;
+                }
+                out.push_str(": ");
+                out.push_str(&text);
             }
         }
-        Ok(())
+        f.write_str(&out)
     }
 }
 
@@ -260,6 +319,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
         d.field("kind", &self.inner.kind);
+        if let Some(operation) = self.inner.operation {
+            d.field("operation", &operation);
+        }
         if let Some(source) = &self.inner.source {
             d.field("source", source);
         }

@@ -134,7 +134,33 @@ where
 
 /// Classifies any error a layer fails with.
 fn into_error<E: Into<BoxError>>(e: E) -> sts_core::Error {
-    sts_core::Error::from_boxed(e.into())
+    classify(e.into())
+}
+
+/// [`sts_core::Error::from_boxed`] that also knows tower's own errors: a
+/// `tower::timeout::error::Elapsed` (from a `ServiceBuilder::timeout` of
+/// yours, inside the stack or around an operation service) is a
+/// [`Timeout`](sts_core::ErrorKind::Timeout), not a dispatch error. Errors of
+/// user layers inside the stack go through it; call it on the `BoxError` of a
+/// `ServiceBuilder` stack of your own around an operation service.
+///
+/// ```
+/// use std::time::Duration;
+/// use tower::{ServiceBuilder, ServiceExt};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let slow = tower::service_fn(|_: ()| std::future::pending::<Result<(), sts_core::Error>>());
+/// let svc = ServiceBuilder::new().timeout(Duration::from_millis(1)).service(slow);
+/// let err = sts_layers::stack::classify(svc.oneshot(()).await.unwrap_err());
+/// assert!(err.is_timeout());
+/// # }
+/// ```
+pub fn classify(e: BoxError) -> sts_core::Error {
+    if e.is::<tower::timeout::error::Elapsed>() {
+        return sts_core::Error::new(sts_core::ErrorKind::Timeout, e);
+    }
+    sts_core::Error::from_boxed(e)
 }
 
 /// Where in the stack a user layer goes.

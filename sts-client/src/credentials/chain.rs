@@ -72,7 +72,13 @@ impl ChainProvider {
             match provider.provide_credentials().await {
                 Ok(credentials) => return Ok(credentials),
                 Err(e @ CredentialsError::CredentialsNotLoaded(_)) => {
-                    skipped.push(format!("{name} ({})", describe(&e)));
+                    let reason = describe(&e);
+                    // Our providers name themselves; another's reason gets its name.
+                    if reason.starts_with(&**name) {
+                        skipped.push(reason);
+                    } else {
+                        skipped.push(format!("{name}: {reason}"));
+                    }
                 }
                 Err(e) => {
                     return Err(CredentialsError::provider_error(
@@ -121,10 +127,11 @@ impl ProvideCredentials for Unavailable {
         Self: 'a,
     {
         let message = self.message.to_string();
+        // The reason names its provider already ("profile provider: ...").
         provider::future::ProvideCredentials::ready(Err(if self.loaded {
-            invalid("setup", message)
+            invalid("", message)
         } else {
-            not_loaded("setup", message)
+            not_loaded("", message)
         }))
     }
 }

@@ -45,7 +45,12 @@ impl ProviderError {
 
 impl fmt::Display for ProviderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} provider: {}", self.provider, self.message)
+        if self.provider.is_empty() {
+            // A reason relayed from another provider, which named itself.
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{} provider: {}", self.provider, self.message)
+        }
     }
 }
 
@@ -55,14 +60,27 @@ impl StdError for ProviderError {
     }
 }
 
-/// `CredentialsError`'s own message and its whole source chain, on one line.
+/// What went wrong, on one line: the source chain of a `CredentialsError`
+/// (its own generic line, "the credential provider was not enabled", only
+/// when it has no source), each level once.
 pub(crate) fn describe(e: &CredentialsError) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
+    let mut out = String::new();
+    let mut next: Option<&(dyn StdError + 'static)> = match e.source() {
+        Some(source) => Some(source),
+        None => {
+            out = e.to_string();
+            None
+        }
+    };
+    while let Some(s) = next {
+        let text = s.to_string();
+        if !text.is_empty() && !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+        next = s.source();
     }
     out
 }
@@ -100,9 +118,9 @@ pub(crate) const ENV_KEYS: [&str; 3] = [
 ];
 /// The keys that hold static credentials in a profile.
 pub(crate) const PROFILE_KEYS: [&str; 3] = [
-    "aws_access_key_id",
-    "aws_secret_access_key",
-    "aws_session_token",
+    crate::config::key::AWS_ACCESS_KEY_ID,
+    crate::config::key::AWS_SECRET_ACCESS_KEY,
+    crate::config::key::AWS_SESSION_TOKEN,
 ];
 
 /// `credentials` if they can sign a request; else what is wrong, naming the

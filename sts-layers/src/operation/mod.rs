@@ -213,12 +213,14 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
             StateProj::Sent { future } => {
-                let response = ready!(future.poll(cx)).map_err(Into::into)?;
-                Poll::Ready(decode_response::<O>(&response))
+                let response = ready!(future.poll(cx))
+                    .map_err(|e| Into::<Error>::into(e).in_operation(O::NAME))?;
+                Poll::Ready(decode_response::<O>(&response).map_err(|e| e.in_operation(O::NAME)))
             }
             StateProj::Refused { error } => Poll::Ready(Err(error
                 .take()
-                .unwrap_or_else(|| Error::from_kind(ErrorKind::Construction)))),
+                .unwrap_or_else(|| Error::from_kind(ErrorKind::Construction))
+                .in_operation(O::NAME))),
         }
     }
 }
