@@ -173,7 +173,38 @@ impl StsClient {
     }
 
     /// Operation `O` as a `tower::Service<O::Input>` (`Clone + Send + 'static`,
-    /// honours `poll_ready`), to wrap in your own `ServiceBuilder`.
+    /// honours `poll_ready`), to wrap in your own `ServiceBuilder`: any tower
+    /// middleware, `Buffer` included, and awaited inside
+    /// `tokio::spawn(async move { .. })` (its future holds no lifetime).
+    ///
+    /// ```
+    /// use sts_client::StsClient;
+    /// use sts_core::model::{AssumeRole, AssumeRoleInput};
+    /// use sts_emulator::{Emulator, example};
+    /// use tower::{ServiceBuilder, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = StsClient::builder()
+    ///     .region("us-east-1")
+    ///     .credentials(example::credentials())
+    ///     .transport(Emulator::new())
+    ///     .build()?;
+    /// let input = AssumeRoleInput::builder()
+    ///     .role_arn(example::ROLE_ARN)
+    ///     .role_session_name("buffered")
+    ///     .build()?;
+    /// let task = tokio::spawn(async move {
+    ///     ServiceBuilder::new()
+    ///         .buffer(64)
+    ///         .service(client.operation::<AssumeRole>())
+    ///         .oneshot(input)
+    ///         .await
+    /// });
+    /// assert!(task.await?.is_ok());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn operation<O: Operation>(&self) -> OperationService<O, HttpService> {
         OperationService::new(self.http_service())
     }

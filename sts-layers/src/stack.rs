@@ -36,6 +36,10 @@
 //!
 //! See the [crate documentation](crate).
 
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -57,13 +61,83 @@ use crate::sigv4::{ClockSkew, SigV4Layer, TimeSource};
 use crate::timeout::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT, TimeoutLayer};
 use crate::trace::TraceLayer;
 
-/// The HTTP-level service every operation goes through. It fails with the
-/// typed [`sts_core::Error`] (not a `BoxError`): a concrete error type with no
-/// lifetime in it is what lets `svc.oneshot(input)` on an operation service be
-/// awaited inside `tokio::spawn(async move { .. })` (a `BoxError` there trips
-/// rustc's higher-ranked lifetime check when the future's `Send` is proven).
-pub type HttpService =
-    BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, sts_core::Error>;
+/// The HTTP-level service every operation goes through: the whole stack,
+/// boxed once, under one name whatever the transport and the layers.
+///
+/// It fails with the typed [`sts_core::Error`] (not a `BoxError`), and its
+/// future is the named [`HttpFuture`] (not a `Pin<Box<dyn Future + 'static>>`
+/// in its type): both keep lifetimes out of the types users' futures hold, so
+/// that `tokio::spawn(async move { svc.oneshot(input).await })` compiles with
+/// any tower middleware around an operation service, `Buffer` included. With a
+/// trait object's `'static` in the future type, rustc's proof that such an
+/// async block is `Send` meets `Buffer`'s `F: 'static` bound with the
+/// lifetime erased and fails ("higher-ranked lifetime error").
+///
+/// # Clone
+///
+/// Clones share the stack (and its token bucket, clock skew and transport).
+#[derive(Clone)]
+pub struct HttpService {
+    inner: BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, sts_core::Error>,
+}
+
+impl HttpService {
+    /// Boxes `service`.
+    pub fn new<S>(service: S) -> Self
+    where
+        S: Service<http::Request<Bytes>, Response = http::Response<Bytes>, Error = sts_core::Error>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        Self {
+            inner: BoxCloneSyncService::new(service),
+        }
+    }
+}
+
+impl fmt::Debug for HttpService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpService").finish_non_exhaustive()
+    }
+}
+
+impl Service<http::Request<Bytes>> for HttpService {
+    type Response = http::Response<Bytes>;
+    type Error = sts_core::Error;
+    type Future = HttpFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), sts_core::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Bytes>) -> HttpFuture {
+        HttpFuture {
+            inner: self.inner.call(req),
+        }
+    }
+}
+
+/// The future of [`HttpService`]: the response or the typed error.
+pub struct HttpFuture {
+    inner: Pin<Box<dyn Future<Output = Result<http::Response<Bytes>, sts_core::Error>> + Send>>,
+}
+
+impl fmt::Debug for HttpFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpFuture").finish_non_exhaustive()
+    }
+}
+
+impl Future for HttpFuture {
+    type Output = Result<http::Response<Bytes>, sts_core::Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner.as_mut().poll(cx)
+    }
+}
 
 /// What the stack accepts as a transport (see the contract above): any
 /// `tower::Service<http::Request<Full<Bytes>>>` answering
@@ -388,9 +462,8 @@ where
         return Either::Left(svc);
     }
     let inner = HttpService::new(MapErr::new(svc, into_error::<BoxError>));
-    let boxed = layers
-        .iter()
-        .rev()
-        .fold(inner, |inner, layer| layer.layer(inner));
+    let boxed = layers.iter().rev().fold(inner, |inner, layer| HttpService {
+        inner: layer.layer(inner),
+    });
     Either::Right(MapErr::new(boxed, BoxError::from))
 }
