@@ -82,20 +82,6 @@ impl std::fmt::Debug for DefaultChainSpec {
     }
 }
 
-/// The variables the default credentials chain reads.
-const CHAIN_VARIABLES: &[&str] = &[
-    var::AWS_PROFILE,
-    var::AWS_REGION,
-    var::AWS_DEFAULT_REGION,
-    var::AWS_ACCESS_KEY_ID,
-    var::AWS_SECRET_ACCESS_KEY,
-    var::AWS_SESSION_TOKEN,
-    var::AWS_CREDENTIAL_EXPIRATION,
-    var::AWS_WEB_IDENTITY_TOKEN_FILE,
-    var::AWS_ROLE_ARN,
-    var::AWS_ROLE_SESSION_NAME,
-];
-
 impl StsClientBuilder {
     /// An empty builder: no region, no credentials, no transport.
     pub fn new() -> Self {
@@ -146,7 +132,7 @@ impl StsClientBuilder {
         match settings.static_credentials()? {
             Some(credentials) => builder = builder.credentials(credentials),
             None => {
-                let env = CHAIN_VARIABLES
+                let env = config::CHAIN_VARIABLES
                     .iter()
                     .filter_map(|&name| env(name).map(|v| (name, v)))
                     .collect();

@@ -127,6 +127,21 @@ pub const VARIABLES: &[&str] = &[
     var::REQUEST_METHOD,
 ];
 
+/// The variables the default credentials chain reads (what `from_env`
+/// snapshots when there are no static keys).
+pub(crate) const CHAIN_VARIABLES: &[&str] = &[
+    var::AWS_PROFILE,
+    var::AWS_REGION,
+    var::AWS_DEFAULT_REGION,
+    var::AWS_ACCESS_KEY_ID,
+    var::AWS_SECRET_ACCESS_KEY,
+    var::AWS_SESSION_TOKEN,
+    var::AWS_CREDENTIAL_EXPIRATION,
+    var::AWS_WEB_IDENTITY_TOKEN_FILE,
+    var::AWS_ROLE_ARN,
+    var::AWS_ROLE_SESSION_NAME,
+];
+
 /// Every profile key this crate reads (`sso_session` and `sso_start_url` only
 /// to refuse SSO profiles with a clear error).
 pub const PROFILE_KEYS: &[&str] = &[

@@ -428,6 +428,25 @@ mod process {
             .unwrap_or(0)
     }
 
+    /// The process whose pid is in `pid_file` is gone, or a zombie waiting
+    /// for its reaper: not running.
+    async fn assert_gone(pid_file: &std::path::Path) {
+        let pid = std::fs::read_to_string(pid_file).unwrap();
+        let pid = pid.trim();
+        let mut dead = false;
+        for _ in 0..50 {
+            match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+                Err(_) => dead = true,
+                Ok(stat) => dead = stat.split_whitespace().nth(2) == Some("Z"),
+            }
+            if dead {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(dead, "the grandchild {pid} still runs");
+    }
+
     #[tokio::test]
     async fn huge_output_is_cut_off_without_the_memory() {
         let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -481,21 +500,7 @@ mod process {
             format!("{err:?}").contains("process group was killed"),
             "{err:?}"
         );
-        let pid = std::fs::read_to_string(&pid_file).unwrap();
-        let pid = pid.trim();
-        // Gone, or a zombie waiting for its reaper: not sleeping.
-        let mut dead = false;
-        for _ in 0..50 {
-            match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-                Err(_) => dead = true,
-                Ok(stat) => dead = stat.split_whitespace().nth(2) == Some("Z"),
-            }
-            if dead {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        assert!(dead, "the grandchild {pid} still runs");
+        assert_gone(&pid_file).await;
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -513,20 +518,7 @@ mod process {
             matches!(err, CredentialsError::ProviderTimedOut(_)),
             "{err:?}"
         );
-        let pid = std::fs::read_to_string(&pid_file).unwrap();
-        let pid = pid.trim();
-        let mut dead = false;
-        for _ in 0..50 {
-            match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-                Err(_) => dead = true,
-                Ok(stat) => dead = stat.split_whitespace().nth(2) == Some("Z"),
-            }
-            if dead {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        assert!(dead, "the grandchild {pid} still runs");
+        assert_gone(&pid_file).await;
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -173,6 +173,33 @@ where
     type ResponseBody = B;
 }
 
+/// What the stack accepts as a retry policy: tower's `Policy` over the
+/// stack's requests and responses, clonable and thread-safe. Written once
+/// here so that functions taking a policy need one bound, `P: RetryPolicy`.
+pub trait RetryPolicy:
+    tower::retry::Policy<
+        http::Request<Bytes>,
+        http::Response<Bytes>,
+        BoxError,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<P> RetryPolicy for P
+where
+    P: tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    P::Future: Send + 'static,
+{
+}
+
 /// A user layer inserted into the stack, boxed.
 pub type HttpLayer = BoxCloneSyncServiceLayer<
     HttpService,
@@ -373,37 +400,21 @@ impl StackConfig {
     /// Builds the stack over `transport` with a retry policy of your own (or
     /// the standard one wrapped); [`retry_classifier`](Self::retry_classifier)
     /// is then unused.
-    pub fn build_with_policy<P>(
+    pub fn build_with_policy(
         self,
         transport: impl Transport,
-        policy: P,
-    ) -> Result<HttpService, sts_core::Error>
-    where
-        P: tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        P::Future: Send + 'static,
-    {
+        policy: impl RetryPolicy,
+    ) -> Result<HttpService, sts_core::Error> {
         let endpoint = ResolveEndpointLayer::new(&self.endpoint)?;
         self.assemble(endpoint, transport, policy)
     }
 
-    fn assemble<P>(
+    fn assemble(
         self,
         endpoint: ResolveEndpointLayer,
         transport: impl Transport,
-        policy: P,
-    ) -> Result<HttpService, sts_core::Error>
-    where
-        P: tower::retry::Policy<http::Request<Bytes>, http::Response<Bytes>, BoxError>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        P::Future: Send + 'static,
-    {
+        policy: impl RetryPolicy,
+    ) -> Result<HttpService, sts_core::Error> {
         let mut headers = SdkHeadersLayer::new(self.retry.attempts());
         if let Some(suffix) = &self.user_agent_suffix {
             headers = headers.user_agent_suffix(suffix)?;
