@@ -83,6 +83,22 @@ def doc_text(htmltext, max_paragraphs=None):
     return result
 
 
+OPERATION_LIST_DOC = """/// The one list of operations: calls the macro `$callback` with every
+/// operation of the model, one line each, `Name => method_name, signed;` (or
+/// `unsigned;`). The client's methods, the emulator's dispatch and the fuzz
+/// target are written over it, so an operation added to the model reaches
+/// them all (see ARCHITECTURE.md, "Adding an operation").
+///
+/// ```
+/// macro_rules! names {
+///     ($($op:ident => $method:ident, $auth:ident;)*) => { [$(stringify!($op)),*] };
+/// }
+/// let names = sts_core::for_each_operation!(names);
+/// assert_eq!(names, sts_core::model::OPERATION_NAMES);
+/// ```
+"""
+
+
 def doc_comment(lines, indent="", prefix="///"):
     return "".join(f"{indent}{prefix}{(' ' + l) if l else ''}\n" for l in lines)
 
@@ -592,6 +608,10 @@ impl From<String> for PolicyDescriptorType {
         o.append("}\n\n")
 
         o.append(self.from_query(in_name, members))
+        o.append("#[cfg(feature = \"server\")]\n")
+        o.append(f"impl crate::query::FromQuery for {in_name} {{\n")
+        o.append("    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {\n")
+        o.append("        Self::from_query(params)\n    }\n}\n\n")
 
         # output
         out_members = out_shape["members"]
@@ -718,7 +738,13 @@ pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
             mod.append(f"pub use {snake(op)}::{{{op}, {op}Input, {op}InputBuilder, {op}Output}};\n")
         mod.append("pub use shapes::{AssumedRoleUser, Credentials, FederatedUser, PolicyDescriptorType, ProvidedContext, Tag};\n\n")
         mod.append("/// The names of all operations, in alphabetical order.\n")
-        mod.append("pub const OPERATION_NAMES: &[&str] = &[" + ", ".join(f'"{o}"' for o in ops) + "];\n")
+        mod.append("pub const OPERATION_NAMES: &[&str] = &[" + ", ".join(f'"{o}"' for o in ops) + "];\n\n")
+        mod.append(OPERATION_LIST_DOC)
+        mod.append("#[macro_export]\nmacro_rules! for_each_operation {\n    ($callback:ident) => {\n        $callback! {\n")
+        for op in ops:
+            auth = "signed" if is_signed(self.m["operations"][op]) else "unsigned"
+            mod.append(f"            {op} => {snake(op)}, {auth};\n")
+        mod.append("        }\n    };\n}\n")
         files["mod.rs"] = "".join(mod)
         os.makedirs(out_dir, exist_ok=True)
         paths = []

@@ -51,18 +51,27 @@ impl fmt::Debug for StsClient {
     }
 }
 
-macro_rules! operations {
-    ($($(#[$doc:meta])* $method:ident => $op:ident, $input:ident, $output:ident;)*) => {
+/// One method per operation, from the model's one list
+/// (`sts_core::for_each_operation!`): a new operation gets its method here
+/// without an edit.
+macro_rules! operation_methods {
+    ($($op:ident => $method:ident, $auth:ident;)*) => {
         impl StsClient {
             $(
-                $(#[$doc])*
-                pub fn $method(&self, input: $input) -> OperationFuture<$op> {
+                #[doc = concat!(
+                    "Calls [`", stringify!($op), "`](sts_core::model::", stringify!($op),
+                    ") (", stringify!($auth), "): validates the input, sends it through the \
+                    stack, decodes the output. Same as `call::<", stringify!($op), ">(input)`."
+                )]
+                pub fn $method(&self, input: <$op as Operation>::Input) -> OperationFuture<$op> {
                     self.call::<$op>(input)
                 }
             )*
         }
     };
 }
+
+sts_core::for_each_operation!(operation_methods);
 
 impl StsClient {
     /// A builder.
@@ -243,29 +252,4 @@ impl<O: Operation> Future for OperationFuture<O> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.project().inner.poll(cx)
     }
-}
-
-operations! {
-    /// Calls `AssumeRole`: temporary credentials for a role.
-    assume_role => AssumeRole, AssumeRoleInput, AssumeRoleOutput;
-    /// Calls `AssumeRoleWithSAML` (unsigned): credentials for a SAML assertion.
-    assume_role_with_saml => AssumeRoleWithSAML, AssumeRoleWithSAMLInput, AssumeRoleWithSAMLOutput;
-    /// Calls `AssumeRoleWithWebIdentity` (unsigned): credentials for an OIDC token.
-    assume_role_with_web_identity => AssumeRoleWithWebIdentity, AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityOutput;
-    /// Calls `AssumeRoot`: privileged root-task credentials for a member account.
-    assume_root => AssumeRoot, AssumeRootInput, AssumeRootOutput;
-    /// Calls `DecodeAuthorizationMessage`.
-    decode_authorization_message => DecodeAuthorizationMessage, DecodeAuthorizationMessageInput, DecodeAuthorizationMessageOutput;
-    /// Calls `GetAccessKeyInfo`: the account an access key belongs to.
-    get_access_key_info => GetAccessKeyInfo, GetAccessKeyInfoInput, GetAccessKeyInfoOutput;
-    /// Calls `GetCallerIdentity`: who the credentials are.
-    get_caller_identity => GetCallerIdentity, GetCallerIdentityInput, GetCallerIdentityOutput;
-    /// Calls `GetDelegatedAccessToken`.
-    get_delegated_access_token => GetDelegatedAccessToken, GetDelegatedAccessTokenInput, GetDelegatedAccessTokenOutput;
-    /// Calls `GetFederationToken`: credentials for a federated user.
-    get_federation_token => GetFederationToken, GetFederationTokenInput, GetFederationTokenOutput;
-    /// Calls `GetSessionToken`: session credentials, optionally with MFA.
-    get_session_token => GetSessionToken, GetSessionTokenInput, GetSessionTokenOutput;
-    /// Calls `GetWebIdentityToken`: a signed JWT for the caller.
-    get_web_identity_token => GetWebIdentityToken, GetWebIdentityTokenInput, GetWebIdentityTokenOutput;
 }

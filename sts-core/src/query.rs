@@ -125,6 +125,15 @@ fn decode_component(s: &str) -> String {
     percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
 }
 
+/// An input read from awsQuery parameters: what the generated `from_query`
+/// of every input implements (server side), so that code generic over
+/// operations (the emulator's dispatch) can read any input.
+#[cfg(feature = "server")]
+pub trait FromQuery: Sized {
+    /// Reads the input; unknown parameters are ignored, constraints not checked.
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError>;
+}
+
 /// A parameter that cannot be read into an input (see the generated
 /// `from_query` of each input; server side only).
 #[cfg(feature = "server")]

@@ -661,6 +661,13 @@ impl AssumeRoleInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for AssumeRoleInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`AssumeRole`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

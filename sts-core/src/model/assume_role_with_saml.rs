@@ -364,6 +364,13 @@ impl AssumeRoleWithSAMLInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for AssumeRoleWithSAMLInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`AssumeRoleWithSAML`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

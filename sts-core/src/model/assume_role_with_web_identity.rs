@@ -409,6 +409,13 @@ impl AssumeRoleWithWebIdentityInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for AssumeRoleWithWebIdentityInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`AssumeRoleWithWebIdentity`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

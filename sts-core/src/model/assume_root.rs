@@ -254,6 +254,13 @@ impl AssumeRootInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for AssumeRootInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`AssumeRoot`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -145,6 +145,13 @@ impl DecodeAuthorizationMessageInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for DecodeAuthorizationMessageInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`DecodeAuthorizationMessage`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

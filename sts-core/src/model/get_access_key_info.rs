@@ -138,6 +138,13 @@ impl GetAccessKeyInfoInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for GetAccessKeyInfoInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`GetAccessKeyInfo`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -104,6 +104,13 @@ impl GetCallerIdentityInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for GetCallerIdentityInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`GetCallerIdentity`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -134,6 +134,13 @@ impl GetDelegatedAccessTokenInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for GetDelegatedAccessTokenInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`GetDelegatedAccessToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

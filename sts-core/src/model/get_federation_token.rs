@@ -379,6 +379,13 @@ impl GetFederationTokenInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for GetFederationTokenInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`GetFederationToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -224,6 +224,13 @@ impl GetSessionTokenInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for GetSessionTokenInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`GetSessionToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -290,6 +290,13 @@ impl GetWebIdentityTokenInput {
     }
 }
 
+#[cfg(feature = "server")]
+impl crate::query::FromQuery for GetWebIdentityTokenInput {
+    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
+        Self::from_query(params)
+    }
+}
+
 /// The output of [`GetWebIdentityToken`].
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]

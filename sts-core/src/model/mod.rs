@@ -71,3 +71,35 @@ pub const OPERATION_NAMES: &[&str] = &[
     "GetSessionToken",
     "GetWebIdentityToken",
 ];
+
+/// The one list of operations: calls the macro `$callback` with every
+/// operation of the model, one line each, `Name => method_name, signed;` (or
+/// `unsigned;`). The client's methods, the emulator's dispatch and the fuzz
+/// target are written over it, so an operation added to the model reaches
+/// them all (see ARCHITECTURE.md, "Adding an operation").
+///
+/// ```
+/// macro_rules! names {
+///     ($($op:ident => $method:ident, $auth:ident;)*) => { [$(stringify!($op)),*] };
+/// }
+/// let names = sts_core::for_each_operation!(names);
+/// assert_eq!(names, sts_core::model::OPERATION_NAMES);
+/// ```
+#[macro_export]
+macro_rules! for_each_operation {
+    ($callback:ident) => {
+        $callback! {
+            AssumeRole => assume_role, signed;
+            AssumeRoleWithSAML => assume_role_with_saml, unsigned;
+            AssumeRoleWithWebIdentity => assume_role_with_web_identity, unsigned;
+            AssumeRoot => assume_root, signed;
+            DecodeAuthorizationMessage => decode_authorization_message, signed;
+            GetAccessKeyInfo => get_access_key_info, signed;
+            GetCallerIdentity => get_caller_identity, signed;
+            GetDelegatedAccessToken => get_delegated_access_token, signed;
+            GetFederationToken => get_federation_token, signed;
+            GetSessionToken => get_session_token, signed;
+            GetWebIdentityToken => get_web_identity_token, signed;
+        }
+    };
+}
