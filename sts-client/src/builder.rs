@@ -11,7 +11,7 @@ use http_body_util::{BodyExt, Full};
 use sts_core::Error;
 use sts_layers::BoxError;
 use sts_layers::retry::{ClassifyRetry, RetryConfig, SharedClassifier, TokenBucket};
-use sts_layers::sigv4::{ClockSkew, TimeSource};
+use sts_layers::shared::{ClockSkew, TimeSource};
 use sts_layers::stack::{HttpLayer, InsertionPoint, IntoHttpLayer, StackConfig, Transport};
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
@@ -20,7 +20,7 @@ use crate::StsClient;
 use crate::client::Parts;
 use crate::config::{self, Settings, var};
 use crate::credentials::{CredentialsCache, DefaultCredentialsChain};
-use crate::profile::ProfileFiles;
+use crate::shared_config::ProfileFiles;
 
 /// A transport once boxed: what [`StsClientBuilder::transport`] stores.
 pub(crate) type BoxTransport = BoxCloneSyncService<

@@ -30,7 +30,7 @@ use sts_layers::SettingError;
 use sts_layers::retry::RetryConfig;
 
 use crate::credentials::error::{ENV_KEYS, PROFILE_KEYS as STATIC_KEYS, check_static};
-use crate::profile::{ProfileFiles, Section};
+use crate::shared_config::{ProfileFiles, Section};
 
 /// The environment variables read by this crate (and the `sts` command).
 pub mod var {

@@ -8,7 +8,7 @@
 //! [`StsClient::from_env`] reads the environment and the shared config files
 //! and uses the default transport ([`transport`]: hyper 1 + rustls); a
 //! transport of your own goes in [`StsClientBuilder::transport`], as in the
-//! example below. [`presign`] makes presigned URLs and EKS tokens; [`profile`]
+//! example below. [`presign`] makes presigned URLs and EKS tokens; [`shared_config`]
 //! parses `~/.aws/config`.
 //!
 //! # Example
@@ -46,7 +46,7 @@ pub mod config;
 mod context;
 pub mod credentials;
 pub mod presign;
-pub mod profile;
+pub mod shared_config;
 #[cfg(feature = "hyper-rustls")]
 pub mod transport;
 

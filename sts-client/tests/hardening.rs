@@ -197,7 +197,7 @@ fn variables_and_profiles_with_header_breaking_values_name_the_setting() {
 
 #[tokio::test]
 async fn profile_keys_with_header_breaking_values_name_the_key_and_profile() {
-    let files = sts_client::profile::ProfileFiles::parse(
+    let files = sts_client::shared_config::ProfileFiles::parse(
         "",
         "config",
         "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\naws_session_token = to ken\n",
@@ -525,7 +525,7 @@ mod process {
 
 #[test]
 fn debug_of_parsed_profiles_and_providers_shows_no_secret() {
-    let files = sts_client::profile::ProfileFiles::parse(
+    let files = sts_client::shared_config::ProfileFiles::parse(
         "[profile p]\ncredential_process = vault-creds --token proc-secret-arg\n\
          [profile q]\nsso_start_url = https://x\nexternal_id = ext-secret\n",
         "config",

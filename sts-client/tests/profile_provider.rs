@@ -9,7 +9,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError;
 use sts_client::StsClient;
 use sts_client::credentials::{ProfileProvider, mfa_token_source};
-use sts_client::profile::ProfileFiles;
+use sts_client::shared_config::ProfileFiles;
 use sts_core::model::GetCallerIdentityInput;
 use sts_emulator::{Emulator, example};
 

@@ -83,6 +83,7 @@ pub mod headers;
 pub mod operation;
 pub mod retry;
 mod settings;
+pub mod shared;
 pub mod sigv4;
 pub mod stack;
 pub mod timeout;

@@ -57,7 +57,8 @@ use crate::deserialize::DeserializeResponseLayer;
 use crate::endpoint::ResolveEndpointLayer;
 use crate::headers::SdkHeadersLayer;
 use crate::retry::{RetryConfig, SharedClassifier, StandardPolicy, TokenBucket};
-use crate::sigv4::{ClockSkew, SigV4Layer, TimeSource};
+use crate::shared::{ClockSkew, TimeSource};
+use crate::sigv4::SigV4Layer;
 use crate::timeout::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT, TimeoutLayer};
 use crate::trace::TraceLayer;
 

@@ -12,7 +12,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use sts_client::StsClient;
 use sts_client::credentials::*;
 use sts_client::presign::PresignConfig;
-use sts_client::profile::ProfileFiles;
+use sts_client::shared_config::ProfileFiles;
 use sts_core::model::*;
 use sts_emulator::{Emulator, example};
 use tower::ServiceExt;

@@ -14,7 +14,7 @@ use super::error::{ProviderError, describe, invalid, not_loaded};
 use super::federation::WebIdentityProvider;
 use super::profile::ProfileProvider;
 use crate::StsClientBuilder;
-use crate::profile::ProfileFiles;
+use crate::shared_config::ProfileFiles;
 
 /// Tries providers in order: the first that returns credentials wins; one
 /// that has none (`CredentialsNotLoaded`) passes to the next; any other

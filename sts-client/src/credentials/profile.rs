@@ -14,7 +14,7 @@ use super::environment::EnvironmentProvider;
 use super::error::{PROFILE_KEYS, ProviderError, check_static, invalid, not_loaded};
 use super::federation::WebIdentityProvider;
 use super::process::CredentialProcessProvider;
-use crate::profile::{ProfileFiles, Section};
+use crate::shared_config::{ProfileFiles, Section};
 use crate::{StsClient, StsClientBuilder};
 
 const P: &str = "profile";

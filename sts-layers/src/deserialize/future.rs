@@ -8,7 +8,7 @@ use bytes::Bytes;
 use pin_project_lite::pin_project;
 use sts_core::error::BoxError;
 
-use crate::sigv4::ClockSkew;
+use crate::shared::ClockSkew;
 
 pin_project! {
     /// The inner call; a non-2xx response becomes an error.

@@ -48,10 +48,10 @@ use sts_core::{Error, ErrorKind};
 use tower::{Layer, Service};
 
 use self::future::ResponseFuture;
-use crate::sigv4::{CLOCK_SKEW_CODES, ClockSkew, ClockSkewCorrected};
+use crate::shared::ClockSkew;
+use crate::sigv4::{CLOCK_SKEW_CODES, ClockSkewCorrected};
 
-/// The header STS puts its request id in.
-pub const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
+pub use crate::shared::REQUEST_ID_HEADER;
 
 /// Turns non-2xx responses into typed errors.
 #[derive(Debug, Clone)]

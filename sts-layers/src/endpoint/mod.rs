@@ -31,7 +31,7 @@ use sts_core::endpoint::{Endpoint, EndpointParams, resolve};
 use tower::{Layer, Service};
 
 use crate::settings::SettingError;
-use crate::sigv4::SigningRegion;
+use crate::shared::SigningRegion;
 
 /// Sets each request's URI and signing region to the resolved endpoint's.
 #[derive(Debug, Clone)]

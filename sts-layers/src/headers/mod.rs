@@ -41,42 +41,7 @@ pub const USER_AGENT_VALUE: &str = concat!("sts-tower/", env!("CARGO_PKG_VERSION
 /// The content type of awsQuery requests.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
-/// Which attempt a request is, of how many at most; in the request's extensions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attempt {
-    /// 1 for the first attempt.
-    pub number: u32,
-    /// The most attempts the retry policy allows.
-    pub max: u32,
-}
-
-impl Attempt {
-    /// Records attempt `number` of `max` on `req`: the extension and `amz-sdk-request`.
-    pub fn set<B>(req: &mut http::Request<B>, number: u32, max: u32) {
-        let value = if number == 1 && max <= 10 {
-            HeaderValue::from_static(FIRST_ATTEMPT[max as usize])
-        } else {
-            let text = format!("attempt={number}; max={max}");
-            HeaderValue::try_from(text).unwrap_or(HeaderValue::from_static("attempt=1; max=1"))
-        };
-        req.headers_mut().insert(SDK_REQUEST, value);
-        req.extensions_mut().insert(Attempt { number, max });
-    }
-}
-
-const FIRST_ATTEMPT: [&str; 11] = [
-    "attempt=1; max=0",
-    "attempt=1; max=1",
-    "attempt=1; max=2",
-    "attempt=1; max=3",
-    "attempt=1; max=4",
-    "attempt=1; max=5",
-    "attempt=1; max=6",
-    "attempt=1; max=7",
-    "attempt=1; max=8",
-    "attempt=1; max=9",
-    "attempt=1; max=10",
-];
+pub use crate::shared::Attempt;
 
 /// Adds the SDK headers, then calls the inner service.
 #[derive(Debug, Clone)]

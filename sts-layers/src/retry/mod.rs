@@ -50,7 +50,7 @@ pub use self::bucket::{
 pub use self::classify::{
     ClassifyRetry, DefaultClassifier, RetryAction, RetryKind, SharedClassifier,
 };
-use crate::headers::Attempt;
+use crate::shared::Attempt;
 
 /// The retry settings of the standard mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

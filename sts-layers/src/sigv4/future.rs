@@ -11,7 +11,8 @@ use pin_project_lite::pin_project;
 use sts_core::error::BoxError;
 use tower::Service;
 
-use super::{SigV4Layer, SigningRegion, sign_request};
+use super::{SigV4Layer, sign_request};
+use crate::shared::SigningRegion;
 
 type CredentialsFuture =
     Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'static>>;

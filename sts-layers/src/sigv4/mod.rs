@@ -43,7 +43,6 @@ pub mod future;
 mod sign;
 mod skew;
 
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::SystemTime;
 
@@ -55,66 +54,8 @@ use tower::{Layer, Service};
 
 use self::future::ResponseFuture;
 pub use self::sign::{SIGNING_NAME, SigningConfig, SigningError, sign_request, sign_request_with};
-pub use self::skew::{CLOCK_SKEW_CODES, ClockSkew, ClockSkewCorrected, MAX_CLOCK_SKEW};
-
-/// The region a request is signed for; put in the request's extensions by the
-/// [`endpoint`](crate::endpoint) layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SigningRegion(Arc<str>);
-
-impl SigningRegion {
-    /// A signing region.
-    pub fn new(region: impl Into<Arc<str>>) -> Self {
-        Self(region.into())
-    }
-
-    /// The region name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Where the signing time comes from: the system clock, or a fixed time in tests.
-///
-/// # Clone
-///
-/// Clones share the function.
-#[derive(Clone)]
-pub struct TimeSource(Arc<dyn Fn() -> SystemTime + Send + Sync>);
-
-impl TimeSource {
-    /// The system clock.
-    pub fn system() -> Self {
-        Self::new(SystemTime::now)
-    }
-
-    /// Always `time`.
-    pub fn fixed(time: SystemTime) -> Self {
-        Self::new(move || time)
-    }
-
-    /// Any function of no arguments.
-    pub fn new(now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        Self(Arc::new(now))
-    }
-
-    /// The time now, by this source.
-    pub fn now(&self) -> SystemTime {
-        (self.0)()
-    }
-}
-
-impl Default for TimeSource {
-    fn default() -> Self {
-        Self::system()
-    }
-}
-
-impl std::fmt::Debug for TimeSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TimeSource")
-    }
-}
+pub use self::skew::{CLOCK_SKEW_CODES, ClockSkewCorrected};
+pub use crate::shared::{ClockSkew, MAX_CLOCK_SKEW, SigningRegion, TimeSource};
 
 /// Signs each request with SigV4, then calls the inner service.
 ///

@@ -29,8 +29,8 @@ use sts_core::operation::OperationMeta;
 use tower::{Layer, Service};
 
 use self::future::ResponseFuture;
-use crate::headers::Attempt;
-use crate::sigv4::SigningRegion;
+use crate::shared::Attempt;
+use crate::shared::SigningRegion;
 
 /// Which span the layer opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
