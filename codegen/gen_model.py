@@ -327,7 +327,7 @@ class Gen:
 
     # Server side: reading inputs from the query, writing outputs as XML -------
     def from_query(self, in_name, members):
-        o = ["#[cfg(feature = \"server\")]\n", f"impl {in_name} {{\n"]
+        o = ["#[cfg(feature = \"server\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"server\")))]\n", f"impl {in_name} {{\n"]
         o.append("    /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)\n")
         o.append("    /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters\n")
         o.append("    /// are ignored, as STS ignores them; constraints are not checked (call\n")
@@ -608,7 +608,7 @@ impl From<String> for PolicyDescriptorType {
         o.append("}\n\n")
 
         o.append(self.from_query(in_name, members))
-        o.append("#[cfg(feature = \"server\")]\n")
+        o.append("#[cfg(feature = \"server\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"server\")))]\n")
         o.append(f"impl crate::query::FromQuery for {in_name} {{\n")
         o.append("    fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {\n")
         o.append("        Self::from_query(params)\n    }\n}\n\n")

@@ -38,6 +38,7 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod builder;
@@ -48,6 +49,7 @@ pub mod credentials;
 pub mod presign;
 pub mod shared_config;
 #[cfg(feature = "hyper-rustls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper-rustls")))]
 pub mod transport;
 
 /// The README's Rust blocks, compiled and run as doc tests so that they stay

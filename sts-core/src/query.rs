@@ -129,6 +129,7 @@ fn decode_component(s: &str) -> String {
 /// of every input implements (server side), so that code generic over
 /// operations (the emulator's dispatch) can read any input.
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub trait FromQuery: Sized {
     /// Reads the input; unknown parameters are ignored, constraints not checked.
     fn from_query(params: &[(String, String)]) -> Result<Self, QueryError>;
@@ -137,6 +138,7 @@ pub trait FromQuery: Sized {
 /// A parameter that cannot be read into an input (see the generated
 /// `from_query` of each input; server side only).
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError {
     param: String,
@@ -144,6 +146,7 @@ pub struct QueryError {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl QueryError {
     fn new(param: &str, reason: impl Into<String>) -> Self {
         Self {
@@ -164,6 +167,7 @@ impl QueryError {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "parameter {}: {}", self.param, self.reason)
@@ -171,15 +175,18 @@ impl std::fmt::Display for QueryError {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl std::error::Error for QueryError {}
 
 /// The largest list index (`.member.N`) a server accepts: STS lists hold at
 /// most 50 items, and a larger index must not make the server allocate.
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub const MAX_LIST_INDEX: usize = 1000;
 
 /// Helpers for the generated `from_query` functions.
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub(crate) mod read {
     use super::{MAX_LIST_INDEX, QueryError};
 

@@ -445,12 +445,14 @@ pub const STS_XMLNS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 /// Writes the XML of responses, as STS lays it out (server side: the emulator
 /// and tests).
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 #[derive(Debug, Default)]
 pub struct XmlWriter {
     buf: String,
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl XmlWriter {
     /// An empty document.
     pub fn new() -> Self {
@@ -504,6 +506,7 @@ impl XmlWriter {
 
 /// The result element of an operation, written by generated code (server side).
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub trait EncodeResult: DecodeResult {
     /// Writes the children of the result element.
     fn write_result(&self, w: &mut XmlWriter);
@@ -512,6 +515,7 @@ pub trait EncodeResult: DecodeResult {
 /// The body of a successful response: `<XResponse xmlns=...><XResult>...</XResult>
 /// <ResponseMetadata><RequestId>...</RequestId></ResponseMetadata></XResponse>`.
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub fn encode_response<O: EncodeResult>(output: &O, request_id: &str) -> String {
     let mut w = XmlWriter::new();
     w.buf
@@ -531,6 +535,7 @@ pub fn encode_response<O: EncodeResult>(output: &O, request_id: &str) -> String 
 /// <Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
 /// `error_type` is `Sender` or `Receiver`.
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub fn encode_error_response(
     error_type: &str,
     code: &str,

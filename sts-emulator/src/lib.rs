@@ -51,6 +51,7 @@
 //! Session policies must be JSON but are not evaluated: the emulator
 //! authenticates, it does not authorize beyond trust policies.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod auth;
@@ -62,6 +63,7 @@ mod fault;
 mod ops;
 mod record;
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 mod server;
 mod service;
 mod state;
@@ -79,6 +81,7 @@ pub use error::EmulatorError;
 pub use fault::Fault;
 pub use record::Call;
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use server::{EmulatorServer, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, ServerLimits};
 
 use state::{KeyEntry, Principal};

@@ -52,6 +52,7 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 /// `get_ref`, `get_mut` and `into_inner` for a layer's service whose wrapped

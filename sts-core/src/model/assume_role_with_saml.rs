@@ -330,6 +330,7 @@ impl AssumeRoleWithSAMLInputBuilder {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl AssumeRoleWithSAMLInput {
     /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
     /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
@@ -365,6 +366,7 @@ impl AssumeRoleWithSAMLInput {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl crate::query::FromQuery for AssumeRoleWithSAMLInput {
     fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
         Self::from_query(params)

@@ -121,6 +121,7 @@ impl GetAccessKeyInfoInputBuilder {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl GetAccessKeyInfoInput {
     /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
     /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
@@ -139,6 +140,7 @@ impl GetAccessKeyInfoInput {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl crate::query::FromQuery for GetAccessKeyInfoInput {
     fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
         Self::from_query(params)

@@ -93,6 +93,7 @@ impl GetCallerIdentityInputBuilder {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl GetCallerIdentityInput {
     /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
     /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
@@ -105,6 +106,7 @@ impl GetCallerIdentityInput {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl crate::query::FromQuery for GetCallerIdentityInput {
     fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
         Self::from_query(params)

@@ -337,6 +337,7 @@ impl GetFederationTokenInputBuilder {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl GetFederationTokenInput {
     /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
     /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
@@ -380,6 +381,7 @@ impl GetFederationTokenInput {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl crate::query::FromQuery for GetFederationTokenInput {
     fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
         Self::from_query(params)

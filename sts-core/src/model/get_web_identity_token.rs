@@ -252,6 +252,7 @@ impl GetWebIdentityTokenInputBuilder {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl GetWebIdentityTokenInput {
     /// Reads the input from awsQuery parameters (as [`parse_form`](crate::query::parse_form)
     /// returns them): the inverse of [`encode`](Self::encode). Unknown parameters
@@ -291,6 +292,7 @@ impl GetWebIdentityTokenInput {
 }
 
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 impl crate::query::FromQuery for GetWebIdentityTokenInput {
     fn from_query(params: &[(String, String)]) -> Result<Self, QueryError> {
         Self::from_query(params)
