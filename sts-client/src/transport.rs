@@ -229,7 +229,7 @@ impl http_body::Body for ReadTimeoutBody {
 
 /// Bounds a connector's whole connect (TCP, proxy tunnel, TLS).
 #[derive(Clone)]
-pub struct ConnectTimeout<C> {
+pub(crate) struct ConnectTimeout<C> {
     inner: C,
     timeout: Option<Duration>,
 }
@@ -394,7 +394,7 @@ impl ProxyConfig {
 
 /// Connects directly or through a `CONNECT` tunnel, as [`ProxyConfig`] says.
 #[derive(Clone)]
-pub struct ProxyConnector {
+pub(crate) struct ProxyConnector {
     direct: HttpConnector,
     proxy: ProxyConfig,
 }
