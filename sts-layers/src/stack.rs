@@ -1,21 +1,7 @@
 //! The one HTTP-level stack shared by all operations, assembled and boxed once.
 //!
-//! ```text
-//!   ResolveEndpoint        URI + SigningRegion, resolved when the stack is built
-//!   Trace (operation)      span sts.operation
-//!   [operation layers]     yours: once per operation, before retry
-//!   Timeout (operation)    the whole operation, retries included
-//!   SdkHeaders             user-agent, amz-sdk-invocation-id, amz-sdk-request
-//!   Retry                  standard policy, token bucket shared by clones
-//!     Timeout (attempt)
-//!     Trace (attempt)      span sts.attempt
-//!     DeserializeResponse  non-2xx -> ServiceError / StatusError; clock skew
-//!     [before signing]     yours: per attempt, headers you add here are signed
-//!     SigV4                async credentials, skipped for unsigned operations
-//!     [after signing]      yours: per attempt, sees the signed request
-//!     CollectBody          Full<Bytes> out, body collected under a size limit in
-//!   transport              any Service<http::Request<Full<Bytes>>>
-//! ```
+//! See the picture below (the project's one drawing of the stack,
+//! `sts-layers/docs/layers.md`).
 //!
 //! The result is an [`HttpService`]: one nameable type whatever the transport
 //! and the layers. User layers are boxed only where some are given.
@@ -35,6 +21,8 @@
 //! # Example
 //!
 //! See the [crate documentation](crate).
+
+#![doc = include_str!("../docs/layers.md")]
 
 use std::fmt;
 use std::future::Future;
