@@ -717,6 +717,44 @@ pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
 ''')
         return o
 
+    def gen_error_code(self):
+        """`ErrorCode`: one variant per error shape of the model."""
+        errors = sorted((name, shape) for name, shape in self.m["shapes"].items() if shape.get("exception"))
+
+        def variant(name):
+            base = name[: -len("Exception")] if name.endswith("Exception") else name
+            # Leading acronyms read as words: IDPRejectedClaim -> IdpRejectedClaim.
+            return re.sub(r"^([A-Z]+)([A-Z][a-z])", lambda m: m.group(1).capitalize() + m.group(2), base)
+
+        o = [HEADER, "\n//! The error codes the STS model declares.\n\n"]
+        o.append("/// The error codes the STS model declares (one variant per error shape),\n")
+        o.append("/// plus [`Other`](Self::Other) for every other code.\n")
+        o.append("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum ErrorCode {\n")
+        for name, shape in errors:
+            code = shape.get("error", {}).get("code", name)
+            status = shape.get("error", {}).get("httpStatusCode")
+            first = doc_text(shape.get("documentation"), 1)
+            summary = " ".join(first)
+            sentence = summary.split(". ")[0].rstrip(".") + "." if summary else ""
+            head = f"`{code}`" + (f" (HTTP {status})" if status else "") + (f": {sentence}" if sentence else "")
+            o.append(doc_comment([head], "    "))
+            o.append(f"    {variant(name)},\n")
+        o.append("    /// Any other code (`AccessDenied`, `Throttling`, `SignatureDoesNotMatch`, ...):\n")
+        o.append("    /// read it with `ServiceError::code`.\n    Other,\n}\n\n")
+        o.append("impl ErrorCode {\n    /// The typed code for a code string from the wire.\n")
+        o.append("    pub fn from_code(code: &str) -> Self {\n        match code {\n")
+        for name, shape in errors:
+            code = shape.get("error", {}).get("code", name)
+            o.append(f'            "{code}" => Self::{variant(name)},\n')
+        o.append("            _ => Self::Other,\n        }\n    }\n\n")
+        o.append("    /// The code as STS sends it; `None` for [`Other`](Self::Other).\n")
+        o.append("    pub fn as_code(self) -> Option<&'static str> {\n        match self {\n")
+        for name, shape in errors:
+            code = shape.get("error", {}).get("code", name)
+            o.append(f'            Self::{variant(name)} => Some("{code}"),\n')
+        o.append("            Self::Other => None,\n        }\n    }\n}\n")
+        return "".join(o)
+
     def run(self, out_dir):
         ops = sorted(self.m["operations"])
         files = {}
@@ -733,7 +771,8 @@ pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
         mod.append(f"//! API version {self.m['metadata']['apiVersion']}, {len(ops)} operations.\n\n")
         for op in ops:
             mod.append(f"mod {snake(op)};\n")
-        mod.append("mod shapes;\n\n")
+        mod.append("mod error_code;\nmod shapes;\n\n")
+        mod.append("pub use error_code::ErrorCode;\n")
         for op in ops:
             mod.append(f"pub use {snake(op)}::{{{op}, {op}Input, {op}InputBuilder, {op}Output}};\n")
         mod.append("pub use shapes::{AssumedRoleUser, Credentials, FederatedUser, PolicyDescriptorType, ProvidedContext, Tag};\n\n")
@@ -745,6 +784,7 @@ pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
             auth = "signed" if is_signed(self.m["operations"][op]) else "unsigned"
             mod.append(f"            {op} => {snake(op)}, {auth};\n")
         mod.append("        }\n    };\n}\n")
+        files["error_code.rs"] = self.gen_error_code()
         files["mod.rs"] = "".join(mod)
         os.makedirs(out_dir, exist_ok=True)
         paths = []

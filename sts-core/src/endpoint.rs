@@ -495,9 +495,11 @@ mod tests {
     }
 
     #[test]
-    fn endpoint_errors_classify_as_construction_through_a_box() {
-        let boxed: crate::error::BoxError =
-            Box::new(resolve(&EndpointParams::default()).unwrap_err());
+    fn endpoint_errors_are_classified_as_construction_when_wrapped() {
+        let err = crate::Error::classified(resolve(&EndpointParams::default()).unwrap_err());
+        assert_eq!(err.kind(), crate::ErrorKind::Construction);
+        // Through a box, the classification travels with the `Error`.
+        let boxed: crate::error::BoxError = Box::new(err);
         assert_eq!(
             crate::Error::from_boxed(boxed).kind(),
             crate::ErrorKind::Construction

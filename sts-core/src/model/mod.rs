@@ -9,6 +9,7 @@ mod assume_role_with_saml;
 mod assume_role_with_web_identity;
 mod assume_root;
 mod decode_authorization_message;
+mod error_code;
 mod get_access_key_info;
 mod get_caller_identity;
 mod get_delegated_access_token;
@@ -31,6 +32,7 @@ pub use decode_authorization_message::{
     DecodeAuthorizationMessage, DecodeAuthorizationMessageInput,
     DecodeAuthorizationMessageInputBuilder, DecodeAuthorizationMessageOutput,
 };
+pub use error_code::ErrorCode;
 pub use get_access_key_info::{
     GetAccessKeyInfo, GetAccessKeyInfoInput, GetAccessKeyInfoInputBuilder, GetAccessKeyInfoOutput,
 };

@@ -42,9 +42,9 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::HeaderMap;
+use sts_core::Error;
 use sts_core::error::{BoxError, ServiceError, StatusError};
 use sts_core::xml::parse_error_response;
-use sts_core::{Error, ErrorKind};
 use tower::{Layer, Service};
 
 use self::future::ResponseFuture;
@@ -133,7 +133,7 @@ pub fn classify_response(
             if let Some(delay) = retry_after {
                 err = err.with_retry_after(delay);
             }
-            return Err(Error::new(ErrorKind::Response, err));
+            return Err(Error::classified(err));
         }
     };
     if let Some(delay) = retry_after {
@@ -145,10 +145,7 @@ pub fn classify_response(
         service = service.with_request_id(id);
     }
     if let Some(offset) = clock_skew.and_then(|skew| skew_offset(&service, headers, skew)) {
-        return Err(Error::new(
-            ErrorKind::Service,
-            ClockSkewCorrected::new(offset, service),
-        ));
+        return Err(Error::classified(ClockSkewCorrected::new(offset, service)));
     }
     Err(service.into())
 }
@@ -194,6 +191,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sts_core::ErrorKind;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
         let mut builder = http::Response::builder().status(status);

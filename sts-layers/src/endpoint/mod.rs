@@ -74,8 +74,7 @@ pub struct ResolveEndpointLayer {
 impl ResolveEndpointLayer {
     /// Resolves `params` with the STS rule set.
     pub fn new(params: &EndpointParams) -> Result<Self, sts_core::Error> {
-        let endpoint = resolve(params)
-            .map_err(|e| sts_core::Error::new(sts_core::ErrorKind::Construction, e))?;
+        let endpoint = resolve(params).map_err(sts_core::Error::classified)?;
         Self::from_endpoint(&endpoint)
     }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use sts_core::error::ServiceError;
+use sts_core::error::{Classify, ServiceError};
 
 /// Error codes AWS services send when a signature's time is off.
 pub const CLOCK_SKEW_CODES: &[&str] = &[
@@ -43,6 +43,22 @@ impl fmt::Display for ClockSkewCorrected {
             "the local clock is off by {} s; corrected for the next attempt",
             self.offset_millis / 1000
         )
+    }
+}
+
+/// Classified as its cause, the service error (its kind, and whether it is
+/// retryable by itself; the retry policy retries it anyway, once corrected).
+impl Classify for ClockSkewCorrected {
+    fn error_kind(&self) -> sts_core::ErrorKind {
+        self.cause.error_kind()
+    }
+
+    fn is_retryable(&self) -> bool {
+        self.cause.is_retryable()
+    }
+
+    fn is_throttling(&self) -> bool {
+        self.cause.is_throttling()
     }
 }
 
