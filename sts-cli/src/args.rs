@@ -1,6 +1,9 @@
 //! The command line, named and flagged as the AWS CLI names them.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sts_core::model::*;
+
+use crate::ops::CliOperation;
 
 /// AWS STS from the command line: every operation, with the AWS CLI's names,
 /// flags and JSON output; credential_process and EKS tokens; the STS emulator.
@@ -49,38 +52,32 @@ pub(crate) enum Output {
     Env,
 }
 
-#[derive(Debug, Subcommand)]
-pub(crate) enum Command {
-    /// Who the credentials belong to.
-    GetCallerIdentity,
-    /// Assume a role.
-    AssumeRole(AssumeRoleArgs),
-    /// Assume a role with a SAML assertion (unsigned).
-    #[command(name = "assume-role-with-saml")]
-    AssumeRoleWithSaml(SamlArgs),
-    /// Assume a role with a web identity (OIDC) token (unsigned).
-    AssumeRoleWithWebIdentity(WebIdentityArgs),
-    /// Short-term root credentials for a member account.
-    AssumeRoot(AssumeRootArgs),
-    /// Decode an authorization failure message.
-    DecodeAuthorizationMessage(DecodeArgs),
-    /// The account an access key belongs to.
-    GetAccessKeyInfo(AccessKeyArgs),
-    /// Trade a trade-in token for credentials.
-    GetDelegatedAccessToken(TradeInArgs),
-    /// Credentials for a federated user.
-    GetFederationToken(FederationArgs),
-    /// Session credentials for an IAM user (optionally with MFA).
-    GetSessionToken(SessionTokenArgs),
-    /// A web identity token (JWT) for the caller.
-    GetWebIdentityToken(WebIdentityTokenArgs),
-    /// Assume a role and print the credential_process JSON (for ~/.aws/config).
-    CredentialProcess(CredentialProcessArgs),
-    /// Print the ExecCredential JSON `aws eks get-token` prints.
-    EksToken(EksTokenArgs),
-    /// Run the STS emulator on 127.0.0.1.
-    Emulator(EmulatorArgs),
+/// The subcommands: one per operation of the model, from its one list
+/// (`sts_core::for_each_operation!`; each operation's flags, input and output
+/// are its `CliOperation` impl in `ops.rs`), and the command's own.
+macro_rules! commands {
+    ($($op:ident => $method:ident, $auth:ident;)*) => {
+        #[derive(Debug, Subcommand)]
+        pub(crate) enum Command {
+            $(
+                #[command(about = <$op as CliOperation>::ABOUT)]
+                $op(<$op as CliOperation>::Args),
+            )*
+            /// Assume a role and print the credential_process JSON (for ~/.aws/config).
+            CredentialProcess(CredentialProcessArgs),
+            /// Print the ExecCredential JSON `aws eks get-token` prints.
+            EksToken(EksTokenArgs),
+            /// Run the STS emulator on 127.0.0.1.
+            Emulator(EmulatorArgs),
+        }
+    };
 }
+
+sts_core::for_each_operation!(commands);
+
+/// GetCallerIdentity has no flags.
+#[derive(Debug, Args)]
+pub(crate) struct GetCallerIdentityArgs {}
 
 #[derive(Debug, Args)]
 pub(crate) struct AssumeRoleArgs {
