@@ -17,7 +17,7 @@ use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 
 use crate::StsClient;
-use crate::client::Parts;
+use crate::client::{ClientConfig, Parts};
 use crate::config::{self, Settings, var};
 use crate::credentials::{CredentialsCache, DefaultCredentialsChain};
 use crate::shared_config::ProfileFiles;
@@ -129,6 +129,7 @@ impl StsClientBuilder {
         let mut builder = Self::default();
         builder.stack.endpoint = params;
         builder.stack.retry = retry;
+        builder.stack.app_id = lookup(var::AWS_SDK_UA_APP_ID);
         match settings.static_credentials()? {
             Some(credentials) => builder = builder.credentials(credentials),
             None => {
@@ -260,6 +261,15 @@ impl StsClientBuilder {
         self
     }
 
+    /// Adds `app/<id>` to the user agent, as the AWS SDKs do for
+    /// `AWS_SDK_UA_APP_ID` and the `sdk_ua_app_id` profile key (which
+    /// [`from_env`](Self::from_env) reads); at most 50 characters, no spaces,
+    /// checked at [`build`](Self::build).
+    pub fn app_id(mut self, id: impl Into<String>) -> Self {
+        self.stack.app_id = Some(id.into());
+        self
+    }
+
     /// Adds a layer that sees each operation once, before retry (the URI is
     /// set, nothing is signed yet). The first added is the outermost. See the
     /// insertion points in `sts_layers::stack`.
@@ -337,12 +347,31 @@ impl StsClientBuilder {
         let mut stack = self.stack;
         stack.credentials = credentials.clone();
         let region = stack.endpoint.region.clone().unwrap_or_default();
+        let user_agent = sts_layers::headers::user_agent(
+            stack.user_agent_suffix.as_deref(),
+            stack.app_id.as_deref(),
+        )?;
+        let (retry, attempt_timeout, operation_timeout, body_limit) = (
+            stack.retry,
+            stack.attempt_timeout,
+            stack.operation_timeout,
+            stack.body_limit,
+        );
         let (http, endpoint) = stack.build_with_endpoint(transport)?;
-        Ok(StsClient::from_parts(Parts {
-            http,
+        let config = ClientConfig {
             region,
             endpoint: endpoint.uri().clone(),
             signing_region: endpoint.signing_region().as_str().to_owned(),
+            retry,
+            attempt_timeout,
+            operation_timeout,
+            body_limit,
+            user_agent: user_agent.to_str().unwrap_or_default().to_owned(),
+            has_credentials: credentials.is_some(),
+        };
+        Ok(StsClient::from_parts(Parts {
+            http,
+            config,
             credentials,
         }))
     }

@@ -5,10 +5,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use sts_core::model::*;
 use sts_core::operation::Operation;
 use sts_layers::operation::OperationService;
+use sts_layers::retry::RetryConfig;
 use sts_layers::stack::HttpService;
 use tower::ServiceExt;
 use tower::util::Oneshot;
@@ -28,25 +30,103 @@ pub struct StsClient {
 
 struct Inner {
     http: HttpService,
-    region: String,
-    endpoint: http::Uri,
-    signing_region: String,
+    config: ClientConfig,
     credentials: Option<SharedCredentialsProvider>,
 }
 
 /// What the builder hands the client besides the stack.
 pub(crate) struct Parts {
     pub(crate) http: HttpService,
+    pub(crate) config: ClientConfig,
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+}
+
+/// What a client was built with, resolved: a read-only view
+/// ([`StsClient::config`]).
+///
+/// ```
+/// use std::time::Duration;
+/// use sts_client::StsClient;
+///
+/// let client = StsClient::builder()
+///     .region("eu-west-1")
+///     .use_fips(true)
+///     .attempt_timeout(Duration::from_secs(5))
+///     .app_id("billing")
+///     .transport(sts_emulator::Emulator::new())
+///     .build()?;
+/// let config = client.config();
+/// assert_eq!(config.endpoint().to_string(), "https://sts-fips.eu-west-1.amazonaws.com/");
+/// assert_eq!(config.attempt_timeout(), Some(Duration::from_secs(5)));
+/// assert_eq!(config.retry().attempts(), 3);
+/// assert!(config.user_agent().ends_with(" app/billing"));
+/// # Ok::<(), sts_client::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
     pub(crate) region: String,
     pub(crate) endpoint: http::Uri,
     pub(crate) signing_region: String,
-    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) body_limit: usize,
+    pub(crate) user_agent: String,
+    pub(crate) has_credentials: bool,
+}
+
+impl ClientConfig {
+    /// The region the client was built for.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The endpoint the rules resolved (or the custom one).
+    pub fn endpoint(&self) -> &http::Uri {
+        &self.endpoint
+    }
+
+    /// The region requests are signed for (`us-east-1` for the global endpoint).
+    pub fn signing_region(&self) -> &str {
+        &self.signing_region
+    }
+
+    /// The retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// The bound on each attempt, if any.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// The bound on each operation, retries included, if any.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+
+    /// The response size limit in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// The `user-agent` sent.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Whether a credentials provider is configured (else only the unsigned
+    /// operations work).
+    pub fn has_credentials(&self) -> bool {
+        self.has_credentials
+    }
 }
 
 impl fmt::Debug for StsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StsClient")
-            .field("region", &self.inner.region)
+            .field("region", &self.inner.config.region)
             .finish_non_exhaustive()
     }
 }
@@ -110,9 +190,7 @@ impl StsClient {
         Self {
             inner: Arc::new(Inner {
                 http: parts.http,
-                region: parts.region,
-                endpoint: parts.endpoint,
-                signing_region: parts.signing_region,
+                config: parts.config,
                 credentials: parts.credentials,
             }),
         }
@@ -120,7 +198,7 @@ impl StsClient {
 
     /// The endpoint the client sends to (resolved when it was built).
     pub fn endpoint(&self) -> &http::Uri {
-        &self.inner.endpoint
+        &self.inner.config.endpoint
     }
 
     async fn credentials(&self) -> Result<Credentials, sts_core::Error> {
@@ -152,8 +230,8 @@ impl StsClient {
         crate::presign::presign::<O>(
             input,
             &credentials,
-            &self.inner.endpoint,
-            &self.inner.signing_region,
+            &self.inner.config.endpoint,
+            &self.inner.config.signing_region,
             config,
         )
     }
@@ -165,15 +243,21 @@ impl StsClient {
         crate::presign::eks_token(
             cluster_name,
             &credentials,
-            &self.inner.endpoint,
-            &self.inner.signing_region,
+            &self.inner.config.endpoint,
+            &self.inner.config.signing_region,
             None,
         )
     }
 
     /// The region the client was built for.
     pub fn region(&self) -> &str {
-        &self.inner.region
+        &self.inner.config.region
+    }
+
+    /// What the client was built with, resolved: region, endpoint, signing
+    /// region, retry settings, timeouts, body limit, user agent.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
     }
 
     /// The HTTP-level stack every operation goes through.

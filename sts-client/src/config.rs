@@ -55,6 +55,7 @@ pub mod var {
     pub const AWS_WEB_IDENTITY_TOKEN_FILE: &str = "AWS_WEB_IDENTITY_TOKEN_FILE";
     pub const AWS_ROLE_ARN: &str = "AWS_ROLE_ARN";
     pub const AWS_ROLE_SESSION_NAME: &str = "AWS_ROLE_SESSION_NAME";
+    pub const AWS_SDK_UA_APP_ID: &str = "AWS_SDK_UA_APP_ID";
     pub const HOME: &str = "HOME";
     pub const USERPROFILE: &str = "USERPROFILE";
     /// Upper case first, as curl reads them.
@@ -92,6 +93,7 @@ pub mod key {
     pub const CREDENTIAL_PROCESS: &str = "credential_process";
     pub const SSO_SESSION: &str = "sso_session";
     pub const SSO_START_URL: &str = "sso_start_url";
+    pub const SDK_UA_APP_ID: &str = "sdk_ua_app_id";
     /// The key of a `[services x]` section that holds STS's settings.
     pub const STS: &str = "sts";
 }
@@ -118,6 +120,7 @@ pub const VARIABLES: &[&str] = &[
     var::AWS_WEB_IDENTITY_TOKEN_FILE,
     var::AWS_ROLE_ARN,
     var::AWS_ROLE_SESSION_NAME,
+    var::AWS_SDK_UA_APP_ID,
     var::HOME,
     var::USERPROFILE,
     var::HTTPS_PROXY[0],
@@ -169,6 +172,7 @@ pub const PROFILE_KEYS: &[&str] = &[
     key::SSO_SESSION,
     key::SSO_START_URL,
     key::STS,
+    key::SDK_UA_APP_ID,
 ];
 
 /// Looks up a variable in the process environment; unset and empty are the same.
@@ -254,7 +258,7 @@ pub fn retry_config(env: impl Fn(&str) -> Option<String>) -> Result<RetryConfig,
 
 /// The environment variables `from_env` reads and the profile key for each
 /// (`None`: environment only).
-pub(crate) const SETTINGS: [(&str, Option<&str>); 12] = [
+pub(crate) const SETTINGS: [(&str, Option<&str>); 13] = [
     (var::AWS_REGION, Some(key::REGION)),
     (var::AWS_DEFAULT_REGION, None),
     (var::AWS_ENDPOINT_URL_STS, None),
@@ -276,6 +280,7 @@ pub(crate) const SETTINGS: [(&str, Option<&str>); 12] = [
     (var::AWS_RETRY_MODE, Some(key::RETRY_MODE)),
     (var::AWS_ACCESS_KEY_ID, None),
     (var::AWS_SECRET_ACCESS_KEY, None),
+    (var::AWS_SDK_UA_APP_ID, Some(key::SDK_UA_APP_ID)),
 ];
 
 /// The environment over one selected profile.

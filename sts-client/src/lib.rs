@@ -59,6 +59,6 @@ pub mod transport;
 pub struct ReadmeDoctests;
 
 pub use builder::StsClientBuilder;
-pub use client::{OperationFuture, StsClient};
+pub use client::{ClientConfig, OperationFuture, StsClient};
 pub use sts_core::{Error, ErrorKind};
 pub use sts_layers::stack::{HttpLayer, HttpService, InsertionPoint};

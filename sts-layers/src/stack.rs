@@ -316,6 +316,9 @@ pub struct StackConfig {
     pub time_source: TimeSource,
     /// Appended to `user-agent: sts-tower/<version>`; must be visible ASCII.
     pub user_agent_suffix: Option<String>,
+    /// Adds `app/<id>` to the user agent, as the AWS SDKs do for
+    /// `AWS_SDK_UA_APP_ID` (at most 50 characters, no spaces).
+    pub app_id: Option<String>,
     /// Your layers, each at its [`InsertionPoint`]; within a point, the
     /// first is the outermost.
     pub layers: Vec<(InsertionPoint, HttpLayer)>,
@@ -335,6 +338,7 @@ impl Default for StackConfig {
             clock_skew: ClockSkew::new(),
             time_source: TimeSource::system(),
             user_agent_suffix: None,
+            app_id: None,
             layers: Vec::new(),
         }
     }
@@ -404,10 +408,9 @@ impl StackConfig {
         transport: impl Transport,
         policy: impl RetryPolicy,
     ) -> Result<HttpService, sts_core::Error> {
-        let mut headers = SdkHeadersLayer::new(self.retry.attempts());
-        if let Some(suffix) = &self.user_agent_suffix {
-            headers = headers.user_agent_suffix(suffix)?;
-        }
+        let headers = SdkHeadersLayer::new(self.retry.attempts()).with_user_agent(
+            crate::headers::user_agent(self.user_agent_suffix.as_deref(), self.app_id.as_deref())?,
+        );
         let sigv4 = match self.credentials {
             Some(provider) => SigV4Layer::new(provider),
             None => SigV4Layer::without_credentials(),

@@ -105,11 +105,70 @@ impl SdkHeadersLayer {
     /// Appends `suffix` (an application name) to the user agent; refused if it is
     /// not visible ASCII.
     pub fn user_agent_suffix(mut self, suffix: &str) -> Result<Self, crate::SettingError> {
-        let value = format!("{USER_AGENT_VALUE} {suffix}");
-        self.user_agent = HeaderValue::try_from(value)
-            .map_err(|_| crate::SettingError::new("user agent suffix", "visible ASCII", suffix))?;
+        self.user_agent = user_agent(Some(suffix), None)?;
         Ok(self)
     }
+
+    /// Sets the whole `user-agent` value (see [`user_agent`]).
+    #[must_use]
+    pub fn with_user_agent(mut self, value: HeaderValue) -> Self {
+        self.user_agent = value;
+        self
+    }
+
+    /// The `user-agent` value sent.
+    pub fn user_agent(&self) -> &HeaderValue {
+        &self.user_agent
+    }
+}
+
+/// The longest application id the AWS SDKs accept in `app/<id>`.
+pub const MAX_APP_ID: usize = 50;
+
+/// `sts-tower/<version>`, then `suffix`, then `app/<app_id>` (as the AWS SDKs
+/// add `AWS_SDK_UA_APP_ID`). Refused: a suffix that is not visible ASCII and
+/// spaces, an app id longer than [`MAX_APP_ID`] or with a space or a control
+/// character.
+///
+/// ```
+/// use sts_layers::headers::user_agent;
+///
+/// let ua = user_agent(Some("my-tool/2.0"), Some("billing"))?;
+/// assert!(ua.to_str()?.starts_with("sts-tower/"));
+/// assert!(ua.to_str()?.ends_with(" my-tool/2.0 app/billing"));
+/// assert!(user_agent(None, Some("has space")).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn user_agent(
+    suffix: Option<&str>,
+    app_id: Option<&str>,
+) -> Result<HeaderValue, crate::SettingError> {
+    let mut value = String::from(USER_AGENT_VALUE);
+    if let Some(suffix) = suffix {
+        if !suffix.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+            return Err(crate::SettingError::new(
+                "user agent suffix",
+                "visible ASCII",
+                suffix,
+            ));
+        }
+        value.push(' ');
+        value.push_str(suffix);
+    }
+    if let Some(id) = app_id {
+        if id.is_empty() || id.len() > MAX_APP_ID || !id.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(crate::SettingError::new(
+                "app id (AWS_SDK_UA_APP_ID, sdk_ua_app_id)",
+                "1 to 50 visible ASCII characters without spaces",
+                id.chars().take(80).collect::<String>(),
+            ));
+        }
+        value.push_str(" app/");
+        value.push_str(id);
+    }
+    HeaderValue::try_from(value).map_err(|_| {
+        crate::SettingError::new("user agent suffix", "visible ASCII", suffix.unwrap_or(""))
+    })
 }
 
 impl<S> Layer<S> for SdkHeadersLayer {
