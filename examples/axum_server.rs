@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use http_body_util::BodyExt;
 use sts_client::StsClient;
-use sts_core::model::AssumeRoleInput;
+use sts_client::model::AssumeRoleInput;
 use sts_emulator::{Emulator, example};
 use tower::ServiceExt;
 
@@ -37,7 +37,7 @@ async fn session(State(sts): State<StsClient>, Path(user): Path<String>) -> (Sta
                 out.assumed_role_user.map(|u| u.arn).unwrap_or_default(),
                 out.credentials
                     .and_then(|c| c.expiry())
-                    .map(sts_core::xml::format_timestamp)
+                    .map(sts_client::time::format_timestamp)
                     .unwrap_or_default()
             ),
         ),

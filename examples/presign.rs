@@ -10,8 +10,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use sts_client::StsClient;
+use sts_client::model::{GetCallerIdentity, GetCallerIdentityInput};
 use sts_client::presign::PresignConfig;
-use sts_core::model::{GetCallerIdentity, GetCallerIdentityInput};
 use sts_emulator::{Emulator, example};
 use tower::ServiceExt;
 

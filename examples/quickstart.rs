@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
 use sts_client::StsClient;
-use sts_core::model::*;
+use sts_client::model::*;
 use sts_emulator::{Emulator, EmulatorServer, example};
 
 fn describe(credentials: Option<&Credentials>) -> String {

@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use sts_client::StsClient;
-use sts_core::model::{AssumeRole, AssumeRoleInput};
+use sts_client::model::{AssumeRole, AssumeRoleInput};
 use sts_emulator::{Emulator, example};
 use tower::{Layer, Service, ServiceBuilder, ServiceExt};
 

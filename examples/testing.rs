@@ -8,7 +8,7 @@
 use bytes::Bytes;
 use http_body_util::Full;
 use sts_client::StsClient;
-use sts_core::model::GetCallerIdentityInput;
+use sts_client::model::GetCallerIdentityInput;
 use sts_emulator::{Emulator, Fault, example};
 
 /// The code under test: which account are we in?

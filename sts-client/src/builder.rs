@@ -36,7 +36,7 @@ pub(crate) type BoxTransport = BoxCloneSyncService<
 /// ```
 /// use std::time::Duration;
 /// use sts_client::StsClient;
-/// use sts_layers::retry::{RetryConfig, TokenBucket};
+/// use sts_client::layers::retry::{RetryConfig, TokenBucket};
 ///
 /// let shared_budget = TokenBucket::default();
 /// let client = StsClient::builder()

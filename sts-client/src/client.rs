@@ -272,7 +272,7 @@ impl StsClient {
     ///
     /// ```
     /// use sts_client::StsClient;
-    /// use sts_core::model::{AssumeRole, AssumeRoleInput};
+    /// use sts_client::model::{AssumeRole, AssumeRoleInput};
     /// use sts_emulator::{Emulator, example};
     /// use tower::{ServiceBuilder, ServiceExt};
     ///

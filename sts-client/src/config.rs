@@ -20,7 +20,7 @@
 //! assert_eq!(config::retry_config(env)?.attempts(), 5);
 //! assert!(config::endpoint_params(Some("us-east-1".into()), env)?.use_fips);
 //! assert!(config::VARIABLES.contains(&config::var::AWS_MAX_ATTEMPTS));
-//! # Ok::<(), sts_layers::SettingError>(())
+//! # Ok::<(), sts_client::layers::SettingError>(())
 //! ```
 
 use aws_credential_types::Credentials;

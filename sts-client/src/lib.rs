@@ -18,7 +18,7 @@
 //! use bytes::Bytes;
 //! use http_body_util::Full;
 //! use sts_client::StsClient;
-//! use sts_core::model::GetCallerIdentityInput;
+//! use sts_client::model::GetCallerIdentityInput;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), sts_client::Error> {
@@ -57,6 +57,37 @@ pub mod transport;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The STS model: every operation's input (with its validating builder),
+/// output and unit type, and the shared shapes (`sts_core::model`).
+pub mod model {
+    pub use sts_core::model::*;
+}
+
+/// The errors, their kinds and causes (`sts_core::error`).
+pub mod error {
+    pub use sts_core::error::*;
+}
+
+/// The `Operation` trait that ties an input to its output (`sts_core::operation`).
+pub mod operation {
+    pub use sts_core::operation::*;
+}
+
+/// The tower layers the client is built from, for your own `ServiceBuilder`
+/// stacks and to name the types in the client's signatures
+/// (`OperationService`, `RetryConfig`, ...): the whole `sts-layers` crate.
+pub use sts_layers as layers;
+
+/// Checks of header-bound values and timestamps (`sts_core::check`).
+pub mod check {
+    pub use sts_core::check::*;
+}
+
+/// Timestamps as AWS writes them (`sts_core::xml::{format_timestamp, parse_timestamp}`).
+pub mod time {
+    pub use sts_core::xml::{format_timestamp, parse_timestamp};
+}
 
 pub use builder::StsClientBuilder;
 pub use client::{ClientConfig, OperationFuture, StsClient};

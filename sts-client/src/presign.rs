@@ -13,7 +13,7 @@
 //! use std::time::{Duration, UNIX_EPOCH};
 //! use aws_credential_types::Credentials;
 //! use sts_client::presign::{PresignConfig, presign};
-//! use sts_core::model::{GetCallerIdentity, GetCallerIdentityInput};
+//! use sts_client::model::{GetCallerIdentity, GetCallerIdentityInput};
 //!
 //! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "doc");
 //! let config = PresignConfig::new(Duration::from_secs(60))?
