@@ -1,14 +1,15 @@
-//! Testing code that calls STS, two ways: a mock transport (a
-//! `tower::service_fn` answering canned XML, for unit tests of your error
-//! handling) and the emulator (real signatures, real credentials, faults).
+//! Testing code that calls STS, two ways: the canned-answer transport of
+//! `sts_client::testing` (feature `test-util`: statuses and STS's XML in,
+//! every request recorded, for unit tests of your error handling; no HTTP
+//! crate of your own) and the emulator (real signatures, real credentials,
+//! faults).
 //!
 //! Run with `cargo run -p sts-examples --example testing`.
 #![allow(clippy::print_stdout)]
 
-use bytes::Bytes;
-use http_body_util::Full;
 use sts_client::StsClient;
-use sts_client::model::GetCallerIdentityInput;
+use sts_client::model::{GetCallerIdentity, GetCallerIdentityInput, GetCallerIdentityOutput};
+use sts_client::testing::{CannedTransport, error_xml, output_xml};
 use sts_emulator::{Emulator, Fault, example};
 
 /// The code under test: which account are we in?
@@ -21,25 +22,34 @@ async fn account_of(client: &StsClient) -> Result<String, sts_client::Error> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // 1. A mock transport: any tower service from request to response.
-    let mock = tower::service_fn(|_req: http::Request<Full<Bytes>>| async {
-        let xml = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetCallerIdentityResult><Arn>arn:aws:iam::999999999999:user/mock</Arn>
-  <UserId>AIDAMOCK</UserId><Account>999999999999</Account></GetCallerIdentityResult>
-  <ResponseMetadata><RequestId>mock-1</RequestId></ResponseMetadata>
-</GetCallerIdentityResponse>"#;
-        Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(Bytes::from_static(
-            xml.as_bytes(),
-        ))))
-    });
+    // 1. Canned answers: the XML STS would send, written for you.
+    let mut me = GetCallerIdentityOutput::default();
+    me.account = Some("999999999999".into());
+    me.arn = Some("arn:aws:iam::999999999999:user/mock".into());
+    let mock = CannedTransport::new()
+        .answer(200, output_xml::<GetCallerIdentity>(&me))
+        .answer(
+            403,
+            error_xml(
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            ),
+        );
     let client = StsClient::builder()
         .region("us-east-1")
         .credentials(example::credentials())
-        .transport(mock)
+        .transport(mock.clone())
         .build()?;
     let account = account_of(&client).await?;
-    println!("with a mock transport: account {account}");
+    println!("with canned answers: account {account}");
     assert_eq!(account, "999999999999");
+    let expired = account_of(&client)
+        .await
+        .err()
+        .ok_or("the second answer is an error")?;
+    assert_eq!(expired.code(), Some("ExpiredToken"));
+    assert_eq!(mock.requests().len(), 2);
+    assert_eq!(mock.requests()[0].action(), Some("GetCallerIdentity"));
 
     // 2. The emulator: signatures are checked, faults can be injected.
     let emulator = Emulator::new();

@@ -176,11 +176,50 @@ impl StsClient {
     ///   `retry_mode`;
     /// - credentials: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
     ///   `AWS_SESSION_TOKEN`, else the profile's `aws_access_key_id`,
-    ///   `aws_secret_access_key`, `aws_session_token`;
+    ///   `aws_secret_access_key`, `aws_session_token`; without static keys,
+    ///   the default credentials chain (cached): the profile's role chains
+    ///   (`role_arn` with `source_profile` or `credential_source`),
+    ///   `credential_process`, `web_identity_token_file`, then
+    ///   `AWS_WEB_IDENTITY_TOKEN_FILE` / `AWS_ROLE_ARN`, their STS calls
+    ///   through this client's own settings and transport;
+    /// - the user agent: `AWS_SDK_UA_APP_ID` / `sdk_ua_app_id`;
     /// - proxies: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`.
     ///
-    /// Environment variables win over profile keys. Files are read through
-    /// tokio, so this needs a tokio runtime.
+    /// Environment variables win over profile keys; every name is declared
+    /// in [`config`](crate::config). Files are read through tokio, so this
+    /// needs a tokio runtime.
+    ///
+    /// To test a profile setup without sockets or environment edits, read
+    /// the settings from a map and use the emulator as the transport:
+    ///
+    /// ```
+    /// use sts_client::StsClientBuilder;
+    /// use sts_client::model::GetCallerIdentityInput;
+    /// use sts_emulator::{Emulator, example};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), sts_client::Error> {
+    /// let dir = std::env::temp_dir().join(format!("sts-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let config = dir.join("config");
+    /// std::fs::write(&config, format!(
+    ///     "[profile deploy]\nrole_arn = {}\nsource_profile = base\nregion = eu-west-1\n\
+    ///      [profile base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+    ///     example::ROLE_ARN, example::ACCESS_KEY_ID, example::SECRET_ACCESS_KEY,
+    /// )).unwrap();
+    /// let env = move |name: &str| match name {
+    ///     "AWS_PROFILE" => Some("deploy".to_owned()),
+    ///     "AWS_CONFIG_FILE" => Some(config.display().to_string()),
+    ///     "AWS_SHARED_CREDENTIALS_FILE" => Some("/nonexistent".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let client = StsClientBuilder::from_env_with(env).await?.transport(Emulator::new()).build()?;
+    /// let me = client.get_caller_identity(GetCallerIdentityInput::default()).await?;
+    /// assert!(me.arn.unwrap_or_default().contains(":assumed-role/example/"));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "hyper-rustls")]
     pub async fn from_env() -> Result<Self, sts_core::Error> {
         StsClientBuilder::from_env().await?.build()

@@ -48,6 +48,9 @@ mod context;
 pub mod credentials;
 pub mod presign;
 pub mod shared_config;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod testing;
 #[cfg(feature = "hyper-rustls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper-rustls")))]
 pub mod transport;
