@@ -84,14 +84,17 @@ def doc_text(htmltext, max_paragraphs=None):
 
 
 OPERATION_LIST_DOC = """/// The one list of operations: calls the macro `$callback` with every
-/// operation of the model, one line each, `Name => method_name, signed;` (or
-/// `unsigned;`). The client's methods, the emulator's dispatch and the fuzz
+/// operation of the model, one line each:
+/// `Name => method_name, signed|unsigned, required;` or, when the input has
+/// no required member, `..., optional(method_name_with);`. The client's methods, the emulator's dispatch and the fuzz
 /// target are written over it, so an operation added to the model reaches
 /// them all (see ARCHITECTURE.md, "Adding an operation").
 ///
 /// ```
 /// macro_rules! names {
-///     ($($op:ident => $method:ident, $auth:ident;)*) => { [$(stringify!($op)),*] };
+///     ($($op:ident => $method:ident, $auth:ident, $input:ident $(($with:ident))?;)*) => {
+///         [$(stringify!($op)),*]
+///     };
 /// }
 /// let names = sts_core::for_each_operation!(names);
 /// assert_eq!(names, sts_core::model::OPERATION_NAMES);
@@ -782,7 +785,12 @@ pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
         mod.append("#[macro_export]\nmacro_rules! for_each_operation {\n    ($callback:ident) => {\n        $callback! {\n")
         for op in ops:
             auth = "signed" if is_signed(self.m["operations"][op]) else "unsigned"
-            mod.append(f"            {op} => {snake(op)}, {auth};\n")
+            in_shape = self.shape(self.m["operations"][op]["input"]["shape"])
+            if in_shape.get("required"):
+                needs = "required"
+            else:
+                needs = f"optional({snake(op)}_with)"
+            mod.append(f"            {op} => {snake(op)}, {auth}, {needs};\n")
         mod.append("        }\n    };\n}\n")
         files["error_code.rs"] = self.gen_error_code()
         files["mod.rs"] = "".join(mod)

@@ -53,7 +53,7 @@ def main():
         op_file = os.path.join(added, "get_throwaway.rs")
         checks = [
             (os.path.exists(op_file), "get_throwaway.rs generated"),
-            ("GetThrowaway => get_throwaway, signed;" in mod, "GetThrowaway in for_each_operation!"),
+            ("GetThrowaway => get_throwaway, signed, required;" in mod, "GetThrowaway in for_each_operation!"),
             ('"GetThrowaway"' in mod, "GetThrowaway in OPERATION_NAMES"),
             ("pub use get_throwaway::" in mod and "GetThrowawayInput" in mod, "GetThrowaway exported"),
         ]

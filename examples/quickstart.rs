@@ -37,9 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .credentials(example::credentials())
         .build()?;
 
-    let me = client
-        .get_caller_identity(GetCallerIdentityInput::builder().build()?)
-        .await?;
+    let me = client.get_caller_identity().await?;
     println!(
         "GetCallerIdentity          -> {} (account {})",
         me.arn.unwrap_or_default(),
@@ -74,9 +72,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .endpoint_url(server.endpoint_url())
         .credentials(role_credentials.clone())
         .build()?;
-    let who = as_role
-        .get_caller_identity(GetCallerIdentityInput::builder().build()?)
-        .await?;
+    let who = as_role.get_caller_identity().await?;
     println!(
         "  ...and with them         -> {}",
         who.arn.unwrap_or_default()
@@ -202,7 +198,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let session = client
-        .get_session_token(
+        .get_session_token_with(
             GetSessionTokenInput::builder()
                 .serial_number(example::MFA_SERIAL)
                 .token_code(example::MFA_CODE)

@@ -8,15 +8,13 @@
 #![allow(clippy::print_stdout)]
 
 use sts_client::StsClient;
-use sts_client::model::{GetCallerIdentity, GetCallerIdentityInput, GetCallerIdentityOutput};
+use sts_client::model::{GetCallerIdentity, GetCallerIdentityOutput};
 use sts_client::testing::{CannedTransport, error_xml, output_xml};
 use sts_emulator::{Emulator, Fault, example};
 
 /// The code under test: which account are we in?
 async fn account_of(client: &StsClient) -> Result<String, sts_client::Error> {
-    let me = client
-        .get_caller_identity(GetCallerIdentityInput::builder().build()?)
-        .await?;
+    let me = client.get_caller_identity().await?;
     Ok(me.account.unwrap_or_default())
 }
 

@@ -8,7 +8,7 @@ use sts_core::model::*;
 use sts_core::operation::Operation;
 
 macro_rules! decode_all {
-    ($($op:ident => $method:ident, $auth:ident;)*) => {
+    ($($op:ident => $method:ident, $auth:ident, $input:ident $(($with:ident))?;)*) => {
         fn decode_all(data: &[u8]) {
             $(let _ = $op::decode(data);)*
         }

@@ -56,7 +56,7 @@ pub(crate) enum Output {
 /// (`sts_core::for_each_operation!`; each operation's flags, input and output
 /// are its `CliOperation` impl in `ops.rs`), and the command's own.
 macro_rules! commands {
-    ($($op:ident => $method:ident, $auth:ident;)*) => {
+    ($($op:ident => $method:ident, $auth:ident, $input:ident $(($with:ident))?;)*) => {
         #[derive(Debug, Subcommand)]
         pub(crate) enum Command {
             $(

@@ -108,7 +108,7 @@ async fn run<O: CliOperation>(
 }
 
 macro_rules! dispatch {
-    ($($op:ident => $method:ident, $auth:ident;)*) => {
+    ($($op:ident => $method:ident, $auth:ident, $input:ident $(($with:ident))?;)*) => {
         /// Runs `command`: an operation, or one of the command's own.
         pub(crate) async fn call(client: &StsClient, command: Command, debug: bool) -> Result<Value, CliError> {
             match command {

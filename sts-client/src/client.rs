@@ -133,20 +133,47 @@ impl fmt::Debug for StsClient {
 
 /// One method per operation, from the model's one list
 /// (`sts_core::for_each_operation!`): a new operation gets its method here
-/// without an edit.
+/// without an edit. An operation whose input has no required member is
+/// callable without one (`client.get_caller_identity()`), and with one
+/// (`client.get_caller_identity_with(input)`).
 macro_rules! operation_methods {
-    ($($op:ident => $method:ident, $auth:ident;)*) => {
+    ($($op:ident => $method:ident, $auth:ident, $input:ident $(($with:ident))?;)*) => {
+        $(operation_method!($op, $method, $auth, $input $(, $with)?);)*
+    };
+}
+
+macro_rules! operation_method {
+    ($op:ident, $method:ident, $auth:ident, required) => {
         impl StsClient {
-            $(
-                #[doc = concat!(
-                    "Calls [`", stringify!($op), "`](sts_core::model::", stringify!($op),
-                    ") (", stringify!($auth), "): validates the input, sends it through the \
-                    stack, decodes the output. Same as `call::<", stringify!($op), ">(input)`."
-                )]
-                pub fn $method(&self, input: <$op as Operation>::Input) -> OperationFuture<$op> {
-                    self.call::<$op>(input)
-                }
-            )*
+            #[doc = concat!(
+                        "Calls [`", stringify!($op), "`](sts_core::model::", stringify!($op),
+                        ") (", stringify!($auth), "): validates the input, sends it through the \
+                stack, decodes the output. Same as `call::<", stringify!($op), ">(input)`."
+                    )]
+            pub fn $method(&self, input: <$op as Operation>::Input) -> OperationFuture<$op> {
+                self.call::<$op>(input)
+            }
+        }
+    };
+    ($op:ident, $method:ident, $auth:ident, optional, $with:ident) => {
+        impl StsClient {
+            #[doc = concat!(
+                        "Calls [`", stringify!($op), "`](sts_core::model::", stringify!($op),
+                        ") (", stringify!($auth), ") with the default input (its members are \
+                all optional); `", stringify!($with), "` takes one."
+                    )]
+            pub fn $method(&self) -> OperationFuture<$op> {
+                self.call::<$op>(Default::default())
+            }
+
+            #[doc = concat!(
+                        "Calls [`", stringify!($op), "`](sts_core::model::", stringify!($op),
+                        ") (", stringify!($auth), ") with `input`. Same as `call::<",
+                        stringify!($op), ">(input)`."
+                    )]
+            pub fn $with(&self, input: <$op as Operation>::Input) -> OperationFuture<$op> {
+                self.call::<$op>(input)
+            }
         }
     };
 }
@@ -214,7 +241,7 @@ impl StsClient {
     ///     _ => None,
     /// };
     /// let client = StsClientBuilder::from_env_with(env).await?.transport(Emulator::new()).build()?;
-    /// let me = client.get_caller_identity(GetCallerIdentityInput::default()).await?;
+    /// let me = client.get_caller_identity().await?;
     /// assert!(me.arn.unwrap_or_default().contains(":assumed-role/example/"));
     /// # let _ = std::fs::remove_dir_all(&dir);
     /// # Ok(())

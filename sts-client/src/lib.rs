@@ -32,7 +32,7 @@
 //!     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None, "example"))
 //!     .transport(transport)
 //!     .build()?;
-//! let me = client.get_caller_identity(GetCallerIdentityInput::default()).await?;
+//! let me = client.get_caller_identity().await?;
 //! assert_eq!(me.account.as_deref(), Some("123456789012"));
 //! # Ok(())
 //! # }

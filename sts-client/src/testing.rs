@@ -27,9 +27,9 @@
 //!     .transport(transport.clone())
 //!     .build()?;
 //!
-//! let out = client.get_caller_identity(GetCallerIdentityInput::default()).await?;
+//! let out = client.get_caller_identity().await?;
 //! assert_eq!(out.account.as_deref(), Some("123456789012"));
-//! let err = client.get_caller_identity(GetCallerIdentityInput::default()).await.unwrap_err();
+//! let err = client.get_caller_identity().await.unwrap_err();
 //! assert_eq!(err.code(), Some("AccessDenied"));
 //!
 //! let sent = transport.requests();

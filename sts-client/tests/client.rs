@@ -133,10 +133,7 @@ async fn every_operation_method_round_trips() {
         ),
         "GetAccessKeyInfo"
     );
-    check!(
-        c.get_caller_identity(GetCallerIdentityInput::default()),
-        "GetCallerIdentity"
-    );
+    check!(c.get_caller_identity(), "GetCallerIdentity");
     check!(
         c.get_delegated_access_token(
             GetDelegatedAccessTokenInput::builder()
@@ -155,10 +152,7 @@ async fn every_operation_method_round_trips() {
         ),
         "GetFederationToken"
     );
-    check!(
-        c.get_session_token(GetSessionTokenInput::default()),
-        "GetSessionToken"
-    );
+    check!(c.get_session_token(), "GetSessionToken");
     check!(
         c.get_web_identity_token(
             GetWebIdentityTokenInput::builder()
@@ -239,10 +233,7 @@ async fn calls_and_operation_services_run_in_spawned_async_blocks() {
     let c = client(&Arc::default());
     let by_method = {
         let c = c.clone();
-        tokio::spawn(async move {
-            c.get_caller_identity(GetCallerIdentityInput::default())
-                .await
-        })
+        tokio::spawn(async move { c.get_caller_identity().await })
     };
     let svc = c.operation::<GetCallerIdentity>();
     let by_service = tokio::spawn(async move {

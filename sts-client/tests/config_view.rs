@@ -8,7 +8,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use sts_client::shared_config::ProfileFiles;
 use sts_client::{ErrorKind, HttpService, StsClient, StsClientBuilder};
-use sts_core::model::GetCallerIdentityInput;
 use sts_emulator::{Emulator, example};
 use tower::ServiceExt;
 
@@ -33,10 +32,7 @@ async fn user_agent_sent(builder: StsClientBuilder) -> (String, String) {
         .layer_after_signing(recorder(seen.clone()))
         .build()
         .unwrap();
-    client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap();
+    client.get_caller_identity().await.unwrap();
     let sent = seen.lock().unwrap()[0].clone();
     (sent, client.config().user_agent().to_owned())
 }

@@ -54,10 +54,7 @@ async fn a_credentials_error_says_each_thing_once() {
         .transport(Emulator::new())
         .build()
         .unwrap();
-    let err = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap_err();
+    let err = client.get_caller_identity().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Credentials);
     assert_eq!(
         format!("{err}"),
@@ -97,10 +94,7 @@ async fn kind_says_what_failed_and_code_says_why() {
         .transport(emulator)
         .build()
         .unwrap();
-    let err = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap_err();
+    let err = client.get_caller_identity().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Credentials);
     assert_eq!(err.code(), Some("AccessDenied"));
 }
@@ -117,10 +111,7 @@ async fn tower_s_own_timeout_is_a_timeout() {
         .layer(tower::timeout::TimeoutLayer::new(Duration::from_secs(1)))
         .build()
         .unwrap();
-    let err = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap_err();
+    let err = client.get_caller_identity().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:#}");
     // Around an operation service, classified with sts_layers::stack::classify:
     let svc = ServiceBuilder::new()

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http_body_util::Full;
 use sts_client::{ErrorKind, StsClientBuilder};
-use sts_core::model::GetCallerIdentityInput;
 use sts_layers::BoxError;
 
 /// A directory of its own under the system's temp directory, removed on drop.
@@ -109,7 +108,7 @@ async fn one_call(vars: &[(&str, &str)]) -> Seen {
         .build()
         .unwrap_or_else(|e| panic!("{vars:?}: {e:#}"));
     client
-        .get_caller_identity(GetCallerIdentityInput::default())
+        .get_caller_identity()
         .await
         .unwrap_or_else(|e| panic!("{vars:?}: {e:#}"));
     log.lock().unwrap()[0].clone()

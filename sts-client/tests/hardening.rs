@@ -98,7 +98,7 @@ async fn credentials_that_would_break_a_header_are_a_credentials_error_not_a_pan
             .transport(ok_transport())
             .build()
             .unwrap();
-        let err = client.get_caller_identity(gci()).await.unwrap_err();
+        let err = client.get_caller_identity_with(gci()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Credentials, "{key:?}: {err:#}");
         let text = format!("{err:#}");
         assert!(text.contains(field), "{text}");
@@ -304,7 +304,7 @@ async fn a_transport_that_never_answers_ends_in_a_timeout_by_default() {
         .build()
         .unwrap();
     let started = tokio::time::Instant::now();
-    let err = client.get_caller_identity(gci()).await.unwrap_err();
+    let err = client.get_caller_identity_with(gci()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:#}");
     let took = started.elapsed();
     assert!(
@@ -352,7 +352,7 @@ async fn the_default_transport_bounds_reads() {
     };
     for _ in 0..2 {
         let started = std::time::Instant::now();
-        let err = client(1).get_caller_identity(gci()).await.unwrap_err();
+        let err = client(1).get_caller_identity_with(gci()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout, "{err:#}");
         assert!(
             format!("{err:#}").contains("took more than 300ms"),
@@ -384,7 +384,7 @@ async fn the_connect_bound_covers_the_tls_handshake() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let err = client.get_caller_identity(gci()).await.unwrap_err();
+    let err = client.get_caller_identity_with(gci()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:#}");
     assert!(format!("{err:#}").contains("TLS"), "{err:#}");
     assert!(started.elapsed() < Duration::from_secs(5));

@@ -194,10 +194,7 @@ async fn every_operation_over_http_on_loopback() {
         .unwrap();
     assert_eq!(out.account.as_deref(), Some("111122223333"));
 
-    let out = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap();
+    let out = client.get_caller_identity().await.unwrap();
     assert_eq!(out.account.as_deref(), Some("123456789012"));
     assert_eq!(
         out.arn.as_deref(),
@@ -235,10 +232,7 @@ async fn every_operation_over_http_on_loopback() {
         "123456789012:Bob"
     );
 
-    let out = client
-        .get_session_token(GetSessionTokenInput::default())
-        .await
-        .unwrap();
+    let out = client.get_session_token().await.unwrap();
     check_credentials(out.credentials.as_ref(), "GetSessionToken");
 
     let out = client
@@ -296,10 +290,7 @@ async fn the_default_transport_is_used_when_none_is_given() {
     // settings from the process environment, which has none here).
     let server = TestServer::start(sts_handler()).await;
     let client = builder(&server.url()).build().unwrap();
-    let out = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap();
+    let out = client.get_caller_identity().await.unwrap();
     assert_eq!(out.account.as_deref(), Some("123456789012"));
     assert_eq!(server.stats.requests().len(), 1);
 }
@@ -316,10 +307,7 @@ async fn service_errors_come_back_typed_with_their_request_id() {
     }))
     .await;
     let client = builder(&server.url()).transport(direct()).build().unwrap();
-    let err = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap_err();
+    let err = client.get_caller_identity().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Service);
     assert_eq!(err.code(), Some("AccessDenied"));
     assert_eq!(err.request_id(), Some("req-denied"));
@@ -345,10 +333,7 @@ async fn tls_with_alpn_negotiates_http2() {
     let url = format!("https://localhost:{}", server.addr.port());
     let client = builder(&url).transport(transport).build().unwrap();
     for _ in 0..3 {
-        let out = client
-            .get_caller_identity(GetCallerIdentityInput::default())
-            .await
-            .unwrap();
+        let out = client.get_caller_identity().await.unwrap();
         assert_eq!(out.account.as_deref(), Some("123456789012"));
     }
     let requests = server.stats.requests();
@@ -362,10 +347,7 @@ async fn tls_with_alpn_negotiates_http2() {
 
     // The default roots do not trust the test certificate: a clear TLS error.
     let client = builder(&url).transport(direct()).build().unwrap();
-    let err = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap_err();
+    let err = client.get_caller_identity().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Dispatch, "{err:#}");
     assert!(
         format!("{err:#}").to_lowercase().contains("certificate"),
@@ -384,11 +366,7 @@ async fn http2_prior_knowledge_over_cleartext() {
     let client = builder(&server.url()).transport(transport).build().unwrap();
     let calls = (0..8).map(|_| {
         let client = client.clone();
-        async move {
-            client
-                .get_caller_identity(GetCallerIdentityInput::default())
-                .await
-        }
+        async move { client.get_caller_identity().await }
     });
     for out in spawn_all(calls).await {
         assert_eq!(out.unwrap().account.as_deref(), Some("123456789012"));
@@ -424,9 +402,7 @@ async fn connections_are_pooled_and_shared_by_clones() {
         } else {
             client.clone().clone()
         };
-        c.get_caller_identity(GetCallerIdentityInput::default())
-            .await
-            .unwrap();
+        c.get_caller_identity().await.unwrap();
     }
     assert_eq!(server.stats.connections(), 1);
 
@@ -439,10 +415,7 @@ async fn connections_are_pooled_and_shared_by_clones() {
         .unwrap();
     let client = builder(&server.url()).transport(transport).build().unwrap();
     for _ in 0..3 {
-        client
-            .get_caller_identity(GetCallerIdentityInput::default())
-            .await
-            .unwrap();
+        client.get_caller_identity().await.unwrap();
     }
     assert_eq!(server.stats.connections(), 3);
 }
@@ -465,10 +438,7 @@ async fn proxies_from_the_environment_tunnel_with_connect() {
     assert!(!format!("{config:?}").contains("p%40ss"));
     let transport = HyperTransportBuilder::new().proxy(config).build().unwrap();
     let client = builder(&server.url()).transport(transport).build().unwrap();
-    client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap();
+    client.get_caller_identity().await.unwrap();
     let heads = proxy.heads();
     assert_eq!(heads.len(), 1);
     assert!(
@@ -498,10 +468,7 @@ async fn proxies_from_the_environment_tunnel_with_connect() {
     );
     let transport = HyperTransportBuilder::new().proxy(config).build().unwrap();
     let client = builder(&server.url()).transport(transport).build().unwrap();
-    client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap();
+    client.get_caller_identity().await.unwrap();
     assert_eq!(proxy.heads().len(), 1, "the proxy saw nothing new");
     assert_eq!(server.stats.requests().len(), 2);
 }
@@ -528,10 +495,7 @@ async fn a_refused_connection_is_retried_then_reported() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let err = client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap_err();
+    let err = client.get_caller_identity().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Dispatch, "{err:#}");
     assert!(err.is_retryable());
     assert!(
@@ -573,10 +537,7 @@ async fn a_layer_after_signing_sees_the_signed_request_and_one_before_is_signed(
         ))
         .build()
         .unwrap();
-    client
-        .get_caller_identity(GetCallerIdentityInput::default())
-        .await
-        .unwrap();
+    client.get_caller_identity().await.unwrap();
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 1);
     assert!(seen[0].starts_with("AWS4-HMAC-SHA256 "), "{seen:?}");

@@ -10,7 +10,6 @@ use aws_credential_types::provider::error::CredentialsError;
 use sts_client::StsClient;
 use sts_client::credentials::{ProfileProvider, mfa_token_source};
 use sts_client::shared_config::ProfileFiles;
-use sts_core::model::GetCallerIdentityInput;
 use sts_emulator::{Emulator, example};
 
 const CONFIG: &str = r#"
@@ -110,12 +109,7 @@ async fn whoami(emulator: &Emulator, provider: ProfileProvider) -> String {
         .transport(emulator.clone())
         .build()
         .unwrap();
-    client
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap()
-        .arn
-        .unwrap()
+    client.get_caller_identity().await.unwrap().arn.unwrap()
 }
 
 fn error_text(e: &CredentialsError) -> String {
@@ -288,20 +282,14 @@ async fn from_env_assumes_the_role_a_profile_names_through_the_clients_transport
         .transport(emulator.clone())
         .build()
         .unwrap();
-    let me = client
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let me = client.get_caller_identity().await.unwrap();
     assert_eq!(
         me.arn.as_deref(),
         Some("arn:aws:sts::123456789012:assumed-role/example/second-hop")
     );
     // Twice more: the credentials are cached (2 AssumeRole calls in all).
     for _ in 0..2 {
-        client
-            .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-            .await
-            .unwrap();
+        client.get_caller_identity().await.unwrap();
     }
     let actions: Vec<_> = emulator
         .calls()

@@ -10,7 +10,6 @@ use sts_client::StsClient;
 use sts_client::credentials::{
     AssumeRoleProvider, SamlProvider, SessionTokenProvider, WebIdentityProvider, mfa_token_source,
 };
-use sts_core::model::GetCallerIdentityInput;
 use sts_emulator::{Emulator, example};
 
 fn settings(emulator: &Emulator) -> sts_client::StsClientBuilder {
@@ -46,12 +45,7 @@ async fn assume_role_provider_behind_a_cache_serves_a_thousand_calls_with_one_as
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move {
-                client
-                    .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-                    .await
-                    .unwrap()
-            })
+            tokio::spawn(async move { client.get_caller_identity().await.unwrap() })
         })
         .collect();
     for t in tasks {
@@ -171,10 +165,7 @@ async fn web_identity_provider_reads_the_token_file_at_every_call() {
     .unwrap();
     let creds = provider.provide_credentials().await.unwrap();
     let as_role = settings(&emulator).credentials(creds).build().unwrap();
-    let me = as_role
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let me = as_role.get_caller_identity().await.unwrap();
     assert_eq!(
         me.arn.as_deref(),
         Some("arn:aws:sts::123456789012:assumed-role/example/pod-7")
@@ -255,10 +246,7 @@ async fn saml_and_session_token_providers() {
     .unwrap();
     let creds = session.provide_credentials().await.unwrap();
     let as_user = settings(&emulator).credentials(creds).build().unwrap();
-    let me = as_user
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let me = as_user.get_caller_identity().await.unwrap();
     assert_eq!(
         me.arn.as_deref(),
         Some("arn:aws:iam::123456789012:user/alice")

@@ -74,7 +74,7 @@ fn bench(c: &mut Criterion) {
     let input = GetCallerIdentityInput::builder().build().unwrap();
     group.bench_function("client GetCallerIdentity via emulator", |b| {
         b.iter(|| {
-            rt.block_on(client.get_caller_identity(input.clone()))
+            rt.block_on(client.get_caller_identity_with(input.clone()))
                 .unwrap()
         });
         emulator.clear_calls();

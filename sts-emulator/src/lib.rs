@@ -25,7 +25,7 @@
 //!     .transport(emulator.clone())
 //!     .build()?;
 //!
-//! let me = client.get_caller_identity(GetCallerIdentityInput::builder().build()?).await?;
+//! let me = client.get_caller_identity().await?;
 //! assert_eq!(me.arn.as_deref(), Some("arn:aws:iam::123456789012:user/alice"));
 //!
 //! let assumed = client

@@ -32,10 +32,7 @@ async fn every_operation_answers() {
     let emulator = Emulator::new();
     let alice = client(&emulator, example::credentials());
 
-    let me = alice
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let me = alice.get_caller_identity().await.unwrap();
     assert_eq!(me.account.as_deref(), Some(example::ACCOUNT_ID));
     assert_eq!(
         me.arn.as_deref(),
@@ -87,10 +84,7 @@ async fn every_operation_answers() {
         .await
         .unwrap();
     let root_client = client(&emulator, root.credentials.unwrap());
-    let who = root_client
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let who = root_client.get_caller_identity().await.unwrap();
     assert_eq!(who.arn.as_deref(), Some("arn:aws:iam::123456789012:root"));
 
     let message = emulator.encode_authorization_message("{\"allowed\":false}");
@@ -150,15 +144,9 @@ async fn every_operation_answers() {
     );
     assert!(fed.packed_policy_size.unwrap() >= 1);
 
-    let session = alice
-        .get_session_token(GetSessionTokenInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let session = alice.get_session_token().await.unwrap();
     let session_client = client(&emulator, session.credentials.unwrap());
-    let who = session_client
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let who = session_client.get_caller_identity().await.unwrap();
     assert_eq!(
         who.arn.as_deref(),
         Some("arn:aws:iam::123456789012:user/alice")
@@ -253,10 +241,7 @@ async fn issued_credentials_work_and_chaining_is_limited_to_an_hour() {
         .await
         .unwrap();
     let role = client(&emulator, out.credentials.unwrap());
-    let me = role
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap();
+    let me = role.get_caller_identity().await.unwrap();
     assert_eq!(
         me.arn.as_deref(),
         Some("arn:aws:sts::123456789012:assumed-role/partner/pp")
@@ -292,10 +277,7 @@ async fn issued_credentials_work_and_chaining_is_limited_to_an_hour() {
     assert!(chained.credentials.is_some());
 
     // A role session cannot get a session token or a federation token.
-    let err = role
-        .get_session_token(GetSessionTokenInput::builder().build().unwrap())
-        .await
-        .unwrap_err();
+    let err = role.get_session_token().await.unwrap_err();
     assert_eq!(err.code(), Some("AccessDenied"));
 }
 
@@ -421,7 +403,10 @@ async fn bad_keys_and_tokens_are_refused() {
         None,
         "t",
     ));
-    let err = wrong_secret.get_caller_identity(gci()).await.unwrap_err();
+    let err = wrong_secret
+        .get_caller_identity_with(gci())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
     assert_eq!(err.service_error().unwrap().status(), Some(403));
     assert!(err.request_id().is_some());
@@ -433,7 +418,7 @@ async fn bad_keys_and_tokens_are_refused() {
         None,
         "t",
     ));
-    let err = unknown.get_caller_identity(gci()).await.unwrap_err();
+    let err = unknown.get_caller_identity_with(gci()).await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidClientTokenId"));
 
     let alice = client(&emulator, example::credentials());
@@ -458,7 +443,11 @@ async fn bad_keys_and_tokens_are_refused() {
         "t",
     ));
     assert_eq!(
-        swapped.get_caller_identity(gci()).await.unwrap_err().code(),
+        swapped
+            .get_caller_identity_with(gci())
+            .await
+            .unwrap_err()
+            .code(),
         Some("InvalidClientTokenId")
     );
     let tokenless = no_retry(Credentials::new(
@@ -470,7 +459,7 @@ async fn bad_keys_and_tokens_are_refused() {
     ));
     assert_eq!(
         tokenless
-            .get_caller_identity(gci())
+            .get_caller_identity_with(gci())
             .await
             .unwrap_err()
             .code(),
@@ -484,7 +473,11 @@ async fn bad_keys_and_tokens_are_refused() {
         "t",
     ));
     assert_eq!(
-        extra.get_caller_identity(gci()).await.unwrap_err().code(),
+        extra
+            .get_caller_identity_with(gci())
+            .await
+            .unwrap_err()
+            .code(),
         Some("InvalidClientTokenId")
     );
 }
@@ -508,10 +501,7 @@ async fn issued_credentials_expire_and_the_client_corrects_skew_first() {
     // now 20 minutes behind. It learns the skew from the Date header, signs
     // again with the corrected time, and gets the real answer: expired.
     emulator.set_clock_offset(1200);
-    let err = role
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap_err();
+    let err = role.get_caller_identity().await.unwrap_err();
     assert_eq!(err.code(), Some("ExpiredToken"), "{err:#}");
     assert_eq!(err.service_error().unwrap().status(), Some(400));
     let codes: Vec<Option<String>> = emulator
@@ -530,9 +520,7 @@ async fn issued_credentials_expire_and_the_client_corrects_skew_first() {
     );
 
     // A client that keeps its skew now works with the emulator's clock.
-    let ok = alice
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await;
+    let ok = alice.get_caller_identity().await;
     assert!(ok.is_ok(), "{ok:?}");
 }
 
@@ -543,7 +531,7 @@ async fn faults() {
     let gci = || GetCallerIdentityInput::builder().build().unwrap();
 
     emulator.throttle_next(2);
-    alice.get_caller_identity(gci()).await.unwrap();
+    alice.get_caller_identity_with(gci()).await.unwrap();
     let calls = emulator.calls();
     assert_eq!(calls.len(), 3);
     assert_eq!(calls[0].error_code.as_deref(), Some("Throttling"));
@@ -552,13 +540,13 @@ async fn faults() {
 
     emulator.clear_calls();
     emulator.fail_next(10, 503);
-    let err = alice.get_caller_identity(gci()).await.unwrap_err();
+    let err = alice.get_caller_identity_with(gci()).await.unwrap_err();
     assert_eq!(err.code(), Some("ServiceUnavailable"));
     assert_eq!(emulator.calls().len(), 3, "standard retry: 3 attempts");
     emulator.clear_faults();
 
     emulator.inject(Fault::DropConnection, 1);
-    alice.get_caller_identity(gci()).await.unwrap();
+    alice.get_caller_identity_with(gci()).await.unwrap();
     assert_eq!(emulator.calls().iter().filter(|c| c.status == 0).count(), 1);
 
     let impatient = StsClient::builder()
@@ -570,11 +558,11 @@ async fn faults() {
         .build()
         .unwrap();
     emulator.inject(Fault::Delay(Duration::from_secs(5)), 1);
-    let err = impatient.get_caller_identity(gci()).await.unwrap_err();
+    let err = impatient.get_caller_identity_with(gci()).await.unwrap_err();
     assert!(err.is_timeout(), "{err:#}");
 
     emulator.inject(Fault::TruncateBody, 1);
-    let err = impatient.get_caller_identity(gci()).await.unwrap_err();
+    let err = impatient.get_caller_identity_with(gci()).await.unwrap_err();
     assert!(
         matches!(err.kind(), ErrorKind::Dispatch | ErrorKind::Response),
         "{err:#}"
@@ -589,7 +577,7 @@ async fn faults() {
         .build()
         .unwrap();
     emulator.inject(Fault::OversizeBody(100 * 1024 * 1024), 1);
-    let err = small.get_caller_identity(gci()).await.unwrap_err();
+    let err = small.get_caller_identity_with(gci()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Response, "{err:#}");
     assert!(format!("{err:#}").contains("65536"), "{err:#}");
 }

@@ -393,7 +393,7 @@ async fn loopback_server_speaks_http() {
         .build()
         .unwrap();
     let me = client
-        .get_caller_identity(
+        .get_caller_identity_with(
             sts_core::model::GetCallerIdentityInput::builder()
                 .build()
                 .unwrap(),
@@ -410,7 +410,7 @@ async fn loopback_server_speaks_http() {
         .emulator()
         .inject(sts_emulator::Fault::DropConnection, 1);
     client
-        .get_caller_identity(
+        .get_caller_identity_with(
             sts_core::model::GetCallerIdentityInput::builder()
                 .build()
                 .unwrap(),
@@ -425,7 +425,7 @@ async fn loopback_server_speaks_http() {
         .emulator()
         .inject(sts_emulator::Fault::TruncateBody, 3);
     let err = client
-        .get_caller_identity(
+        .get_caller_identity_with(
             sts_core::model::GetCallerIdentityInput::builder()
                 .build()
                 .unwrap(),

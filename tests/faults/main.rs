@@ -162,7 +162,7 @@ async fn faults_table() {
         let before = status_kb("VmRSS:");
         let sent = ATTEMPTS_SENT.load(Ordering::SeqCst);
         let started = Instant::now();
-        let result = sts.get_caller_identity(gci()).await;
+        let result = sts.get_caller_identity_with(gci()).await;
         let elapsed = started.elapsed();
         let peak = status_kb("VmHWM:").saturating_sub(before);
         let attempts = ATTEMPTS_SENT.load(Ordering::SeqCst) - sent;
@@ -205,7 +205,7 @@ async fn faults_table() {
         let sent = ATTEMPTS_SENT.load(Ordering::SeqCst);
         let started = Instant::now();
         let err = client(&endpoint)
-            .get_caller_identity(gci())
+            .get_caller_identity_with(gci())
             .await
             .unwrap_err();
         let elapsed = started.elapsed();
@@ -253,10 +253,7 @@ async fn a_thousand_calls_to_a_failing_server_stay_within_the_retry_budget() {
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
             let sts = sts.clone();
-            tokio::spawn(async move {
-                sts.get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-                    .await
-            })
+            tokio::spawn(async move { sts.get_caller_identity().await })
         })
         .collect();
     for t in tasks {

@@ -286,9 +286,7 @@ fn run_case(answer: Answer) -> Result<(), TestCaseError> {
         // 3. The next good answer still works, signed at a sane time.
         hostile.good.store(true, Ordering::SeqCst);
         hostile.dates.lock().unwrap().clear();
-        let out = client
-            .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-            .await;
+        let out = client.get_caller_identity().await;
         prop_assert!(out.is_ok(), "{:?}", out.err());
         let dates = hostile.dates.lock().unwrap().clone();
         let now_year = year_of_amz_date(&httpdate_year());

@@ -230,7 +230,7 @@ async fn signed_operations_with_signature_checks_on() {
     .await;
 
     let user = moto.client(Credentials::new(id, secret, None, None, "moto"));
-    let me = user.get_caller_identity(gci()).await.unwrap();
+    let me = user.get_caller_identity_with(gci()).await.unwrap();
     assert_eq!(
         me.arn.as_deref(),
         Some("arn:aws:iam::123456789012:user/interop")
@@ -267,14 +267,14 @@ async fn signed_operations_with_signature_checks_on() {
     );
     // The returned credentials, session token included, work for the next call.
     let as_role = moto.client(creds);
-    let who = as_role.get_caller_identity(gci()).await.unwrap();
+    let who = as_role.get_caller_identity_with(gci()).await.unwrap();
     assert_eq!(
         who.arn.as_deref(),
         Some("arn:aws:sts::123456789012:assumed-role/deploy/interop-session")
     );
 
     let session = user
-        .get_session_token(
+        .get_session_token_with(
             GetSessionTokenInput::builder()
                 .duration_seconds(900)
                 .build()
@@ -311,7 +311,7 @@ async fn signed_operations_with_signature_checks_on() {
 
     // Wrong secret, unknown key: typed errors.
     let wrong = moto.client(Credentials::new(id, "not-the-secret", None, None, "moto"));
-    let wrong_secret = wrong.get_caller_identity(gci()).await.unwrap_err();
+    let wrong_secret = wrong.get_caller_identity_with(gci()).await.unwrap_err();
     assert_eq!(
         wrong_secret.code(),
         Some("SignatureDoesNotMatch"),
@@ -325,7 +325,7 @@ async fn signed_operations_with_signature_checks_on() {
         None,
         "moto",
     ));
-    let unknown_key = unknown.get_caller_identity(gci()).await.unwrap_err();
+    let unknown_key = unknown.get_caller_identity_with(gci()).await.unwrap_err();
     assert_eq!(
         unknown_key.code(),
         Some("InvalidClientTokenId"),

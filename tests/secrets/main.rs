@@ -100,12 +100,7 @@ async fn no_secret_in_logs_debug_or_display() {
     shown.push(format!("{out:?}"));
 
     let role = settings.clone().credentials(creds.clone()).build().unwrap();
-    shown.push(format!(
-        "{:?}",
-        role.get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-            .await
-            .unwrap()
-    ));
+    shown.push(format!("{:?}", role.get_caller_identity().await.unwrap()));
 
     let token =
         emulator.web_identity_token("pod", example::OIDC_AUDIENCE, Duration::from_secs(300));
@@ -187,10 +182,7 @@ async fn no_secret_in_logs_debug_or_display() {
         .build()
         .unwrap();
     secrets.push("the-wrong-secret-value".to_owned());
-    let err = wrong
-        .get_caller_identity(GetCallerIdentityInput::builder().build().unwrap())
-        .await
-        .unwrap_err();
+    let err = wrong.get_caller_identity().await.unwrap_err();
     shown.push(format!("{err:?} {err} {err:#}"));
 
     // Presigned URLs and EKS tokens: their Debug hides the signature.

@@ -271,13 +271,17 @@ impl SessionTokenProvider {
                 super::ProviderError::new(P, "bad input").with_source(e),
             )
         })?;
-        let out = self.client.get_session_token(input).await.map_err(|e| {
-            let what = match e.code() {
-                Some(code) => format!("STS answered {code}"),
-                None => "the call failed".to_owned(),
-            };
-            failed(P, what, e)
-        })?;
+        let out = self
+            .client
+            .get_session_token_with(input)
+            .await
+            .map_err(|e| {
+                let what = match e.code() {
+                    Some(code) => format!("STS answered {code}"),
+                    None => "the call failed".to_owned(),
+                };
+                failed(P, what, e)
+            })?;
         from_answer(P, "", out.credentials)
     }
 }

@@ -75,14 +75,17 @@ pub const OPERATION_NAMES: &[&str] = &[
 ];
 
 /// The one list of operations: calls the macro `$callback` with every
-/// operation of the model, one line each, `Name => method_name, signed;` (or
-/// `unsigned;`). The client's methods, the emulator's dispatch and the fuzz
+/// operation of the model, one line each:
+/// `Name => method_name, signed|unsigned, required;` or, when the input has
+/// no required member, `..., optional(method_name_with);`. The client's methods, the emulator's dispatch and the fuzz
 /// target are written over it, so an operation added to the model reaches
 /// them all (see ARCHITECTURE.md, "Adding an operation").
 ///
 /// ```
 /// macro_rules! names {
-///     ($($op:ident => $method:ident, $auth:ident;)*) => { [$(stringify!($op)),*] };
+///     ($($op:ident => $method:ident, $auth:ident, $input:ident $(($with:ident))?;)*) => {
+///         [$(stringify!($op)),*]
+///     };
 /// }
 /// let names = sts_core::for_each_operation!(names);
 /// assert_eq!(names, sts_core::model::OPERATION_NAMES);
@@ -91,17 +94,17 @@ pub const OPERATION_NAMES: &[&str] = &[
 macro_rules! for_each_operation {
     ($callback:ident) => {
         $callback! {
-            AssumeRole => assume_role, signed;
-            AssumeRoleWithSAML => assume_role_with_saml, unsigned;
-            AssumeRoleWithWebIdentity => assume_role_with_web_identity, unsigned;
-            AssumeRoot => assume_root, signed;
-            DecodeAuthorizationMessage => decode_authorization_message, signed;
-            GetAccessKeyInfo => get_access_key_info, signed;
-            GetCallerIdentity => get_caller_identity, signed;
-            GetDelegatedAccessToken => get_delegated_access_token, signed;
-            GetFederationToken => get_federation_token, signed;
-            GetSessionToken => get_session_token, signed;
-            GetWebIdentityToken => get_web_identity_token, signed;
+            AssumeRole => assume_role, signed, required;
+            AssumeRoleWithSAML => assume_role_with_saml, unsigned, required;
+            AssumeRoleWithWebIdentity => assume_role_with_web_identity, unsigned, required;
+            AssumeRoot => assume_root, signed, required;
+            DecodeAuthorizationMessage => decode_authorization_message, signed, required;
+            GetAccessKeyInfo => get_access_key_info, signed, required;
+            GetCallerIdentity => get_caller_identity, signed, optional(get_caller_identity_with);
+            GetDelegatedAccessToken => get_delegated_access_token, signed, required;
+            GetFederationToken => get_federation_token, signed, required;
+            GetSessionToken => get_session_token, signed, optional(get_session_token_with);
+            GetWebIdentityToken => get_web_identity_token, signed, required;
         }
     };
 }

@@ -83,7 +83,7 @@ fn dispatch<O: Emulated>(
 /// `Some(signed)` for an operation of the model, `None` otherwise; and the
 /// dispatch by action name, both from the model's list.
 macro_rules! dispatch_table {
-    ($($op:ident => $method:ident, $auth:ident;)*) => {
+    ($($op:ident => $method:ident, $auth:ident, $input:ident $(($with:ident))?;)*) => {
         fn is_signed(action: &str) -> Option<bool> {
             match action {
                 $(stringify!($op) => Some(stringify!($auth) == "signed"),)*
