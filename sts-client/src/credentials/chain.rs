@@ -20,15 +20,23 @@ use crate::shared_config::ProfileFiles;
 /// that has none (`CredentialsNotLoaded`) passes to the next; any other
 /// error stops the chain (a broken configuration is reported, not skipped).
 ///
-/// Add the AWS SDK's providers the same way, for example EC2 instance
-/// metadata and ECS container credentials from `aws-config`:
-///
-/// ```ignore
-/// let chain = DefaultCredentialsChain::builder().build(&files)
-///     .or_else("ecs", aws_config::ecs::EcsCredentialsProvider::builder().build())
-///     .or_else("imds", aws_config::imds::credentials::ImdsCredentialsProvider::builder().build());
-/// let credentials = CredentialsCache::new(chain);
 /// ```
+/// use aws_credential_types::Credentials;
+/// use sts_client::credentials::{ChainProvider, EnvironmentProvider};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let chain = ChainProvider::new()
+///     // No AWS_ACCESS_KEY_ID: "not loaded", so the chain moves on.
+///     .or_else("environment", EnvironmentProvider::with_env(|_| None))
+///     .or_else("static", Credentials::new("AKIDEXAMPLE", "secret", None, None, "static"));
+/// assert_eq!(chain.credentials().await.unwrap().access_key_id(), "AKIDEXAMPLE");
+/// # });
+/// ```
+///
+/// Any `ProvideCredentials` fits, the AWS SDK's included (for example
+/// `aws_config::ecs::EcsCredentialsProvider` or
+/// `aws_config::imds::credentials::ImdsCredentialsProvider`, added with
+/// `or_else` after our default chain).
 #[derive(Clone, Default)]
 pub struct ChainProvider {
     providers: Vec<(Cow<'static, str>, SharedCredentialsProvider)>,
