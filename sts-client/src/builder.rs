@@ -62,6 +62,8 @@ pub struct StsClientBuilder {
     /// From `from_env` without static keys: the default credentials chain
     /// over these files and variables, built with the client's transport.
     default_chain: Option<Arc<DefaultChainSpec>>,
+    /// Fail `build()` on a configured but broken credentials source.
+    check_credentials: bool,
 }
 
 struct DefaultChainSpec {
@@ -305,6 +307,17 @@ impl StsClientBuilder {
         self
     }
 
+    /// Makes [`build`](Self::build) fail when the credentials source that
+    /// [`from_env`](Self::from_env) found is configured but broken (a role
+    /// profile without `source_profile`, a bad `duration_seconds`, a cycle, an
+    /// `mfa_serial` without a way to ask for codes, a web identity token file
+    /// without `AWS_ROLE_ARN`), instead of at the first call. Off by default,
+    /// as in the AWS SDKs, where a broken source is only found when used.
+    pub fn check_credentials_at_build(mut self, on: bool) -> Self {
+        self.check_credentials = on;
+        self
+    }
+
     /// The stack settings as they stand (what [`build`](Self::build) will
     /// assemble).
     pub fn stack_config(&self) -> &StackConfig {
@@ -338,8 +351,20 @@ impl StsClientBuilder {
                 let env = spec.env.clone();
                 let chain = DefaultCredentialsChain::builder()
                     .env(move |name| env.get(name).cloned())
-                    .client(settings)
-                    .build(&spec.files);
+                    .client(settings);
+                let chain = if self.check_credentials {
+                    chain.try_build(&spec.files).map_err(|e| {
+                        Error::new(
+                            sts_core::ErrorKind::Credentials,
+                            crate::credentials::error::ProviderError::new(
+                                "default chain",
+                                crate::credentials::error::describe(&e),
+                            ),
+                        )
+                    })?
+                } else {
+                    chain.build(&spec.files)
+                };
                 Some(SharedCredentialsProvider::new(CredentialsCache::new(chain)))
             }
             (credentials, _) => credentials.clone(),

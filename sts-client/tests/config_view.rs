@@ -110,3 +110,52 @@ fn the_view_shows_what_the_client_was_built_with() {
     assert!(config.user_agent().ends_with(" tool/1"));
     assert!(!config.has_credentials());
 }
+
+#[test]
+fn a_broken_profile_can_fail_the_build_instead_of_the_first_call() {
+    let config = format!(
+        "[profile no-source]\nrole_arn = {role}\n\
+         [profile bad-duration]\nrole_arn = {role}\nsource_profile = base\nduration_seconds = soon\n\
+         [profile good]\nrole_arn = {role}\nsource_profile = base\n\
+         [profile base]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n",
+        role = example::ROLE_ARN,
+        key = example::ACCESS_KEY_ID,
+        secret = example::SECRET_ACCESS_KEY,
+    );
+    let files = ProfileFiles::parse(&config, "config", "", "credentials").unwrap();
+    for (profile, says) in [
+        ("no-source", "source_profile"),
+        ("bad-duration", "duration_seconds"),
+    ] {
+        let env = move |name: &str| match name {
+            "AWS_PROFILE" => Some(profile.to_owned()),
+            "AWS_REGION" => Some("us-east-1".to_owned()),
+            _ => None,
+        };
+        // Off (the default): the build succeeds; the first call would fail.
+        let lazy = StsClientBuilder::from_settings(&env, &files).unwrap();
+        assert!(lazy.transport(Emulator::new()).build().is_ok(), "{profile}");
+        // On: the build says what is wrong.
+        let err = StsClientBuilder::from_settings(&env, &files)
+            .unwrap()
+            .check_credentials_at_build(true)
+            .transport(Emulator::new())
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Credentials, "{profile}");
+        assert!(format!("{err:#}").contains(says), "{profile}: {err:#}");
+    }
+    let env = |name: &str| match name {
+        "AWS_PROFILE" => Some("good".to_owned()),
+        "AWS_REGION" => Some("us-east-1".to_owned()),
+        _ => None,
+    };
+    assert!(
+        StsClientBuilder::from_settings(&env, &files)
+            .unwrap()
+            .check_credentials_at_build(true)
+            .transport(Emulator::new())
+            .build()
+            .is_ok()
+    );
+}

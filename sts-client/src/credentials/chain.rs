@@ -203,6 +203,30 @@ impl DefaultCredentialsChainBuilder {
     /// The chain over already loaded files. A provider that cannot be set up
     /// stays in the chain and reports why when it is reached.
     pub fn build(self, files: &ProfileFiles) -> ChainProvider {
+        self.assemble(files, false)
+            .unwrap_or_else(|_| ChainProvider::new())
+    }
+
+    /// [`build`](Self::build), but a provider that is configured and broken
+    /// (a role profile without `source_profile`, a bad `duration_seconds`, a
+    /// web identity token file without a role) is an error now rather than
+    /// at the first call. Providers with nothing configured are fine.
+    pub fn try_build(self, files: &ProfileFiles) -> Result<ChainProvider, CredentialsError> {
+        self.assemble(files, true)
+    }
+
+    fn assemble(
+        self,
+        files: &ProfileFiles,
+        strict: bool,
+    ) -> Result<ChainProvider, CredentialsError> {
+        let broken = |e: CredentialsError| -> Result<CredentialsError, CredentialsError> {
+            if strict && !matches!(e, CredentialsError::CredentialsNotLoaded(_)) {
+                Err(e)
+            } else {
+                Ok(e)
+            }
+        };
         let env = self.env.clone();
         let mut chain = ChainProvider::new().or_else(
             "environment",
@@ -217,14 +241,14 @@ impl DefaultCredentialsChainBuilder {
         }
         chain = match profile.build(files) {
             Ok(p) => chain.or_else("profile", p),
-            Err(e) => chain.or_else("profile", Unavailable::from_error(&e)),
+            Err(e) => chain.or_else("profile", Unavailable::from_error(&broken(e)?)),
         };
         let env = self.env.clone();
         chain = match WebIdentityProvider::from_env(move |n| env(n), self.client) {
             Ok(p) => chain.or_else("web identity", p),
-            Err(e) => chain.or_else("web identity", Unavailable::from_error(&e)),
+            Err(e) => chain.or_else("web identity", Unavailable::from_error(&broken(e)?)),
         };
-        chain
+        Ok(chain)
     }
 
     /// Reads the AWS config files the environment points at and builds the chain.
