@@ -722,39 +722,37 @@ pub(crate) fn write_credentials(w: &mut XmlWriter, c: &Credentials) {
 
     def gen_error_code(self):
         """`ErrorCode`: one variant per error shape of the model."""
-        errors = sorted((name, shape) for name, shape in self.m["shapes"].items() if shape.get("exception"))
-
         def variant(name):
             base = name[: -len("Exception")] if name.endswith("Exception") else name
             # Leading acronyms read as words: IDPRejectedClaim -> IdpRejectedClaim.
             return re.sub(r"^([A-Z]+)([A-Z][a-z])", lambda m: m.group(1).capitalize() + m.group(2), base)
 
+        # (variant, code on the wire, error shape) for each error shape, once.
+        errors = [
+            (variant(name), shape.get("error", {}).get("code", name), shape)
+            for name, shape in sorted(self.m["shapes"].items())
+            if shape.get("exception")
+        ]
         o = [HEADER, "\n//! The error codes the STS model declares.\n\n"]
         o.append("/// The error codes the STS model declares (one variant per error shape),\n")
         o.append("/// plus [`Other`](Self::Other) for every other code.\n")
         o.append("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum ErrorCode {\n")
-        for name, shape in errors:
-            code = shape.get("error", {}).get("code", name)
+        for var, code, shape in errors:
             status = shape.get("error", {}).get("httpStatusCode")
-            first = doc_text(shape.get("documentation"), 1)
-            summary = " ".join(first)
+            summary = " ".join(doc_text(shape.get("documentation"), 1))
             sentence = summary.split(". ")[0].rstrip(".") + "." if summary else ""
             head = f"`{code}`" + (f" (HTTP {status})" if status else "") + (f": {sentence}" if sentence else "")
             o.append(doc_comment([head], "    "))
-            o.append(f"    {variant(name)},\n")
+            o.append(f"    {var},\n")
         o.append("    /// Any other code (`AccessDenied`, `Throttling`, `SignatureDoesNotMatch`, ...):\n")
         o.append("    /// read it with `ServiceError::code`.\n    Other,\n}\n\n")
         o.append("impl ErrorCode {\n    /// The typed code for a code string from the wire.\n")
         o.append("    pub fn from_code(code: &str) -> Self {\n        match code {\n")
-        for name, shape in errors:
-            code = shape.get("error", {}).get("code", name)
-            o.append(f'            "{code}" => Self::{variant(name)},\n')
+        o.extend(f'            "{code}" => Self::{var},\n' for var, code, _ in errors)
         o.append("            _ => Self::Other,\n        }\n    }\n\n")
         o.append("    /// The code as STS sends it; `None` for [`Other`](Self::Other).\n")
         o.append("    pub fn as_code(self) -> Option<&'static str> {\n        match self {\n")
-        for name, shape in errors:
-            code = shape.get("error", {}).get("code", name)
-            o.append(f'            Self::{variant(name)} => Some("{code}"),\n')
+        o.extend(f'            Self::{var} => Some("{code}"),\n' for var, code, _ in errors)
         o.append("            Self::Other => None,\n        }\n    }\n}\n")
         return "".join(o)
 

@@ -47,7 +47,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("the second answer is an error")?;
     assert_eq!(expired.code(), Some("ExpiredToken"));
     assert_eq!(mock.requests().len(), 2);
-    assert_eq!(mock.requests()[0].action(), Some("GetCallerIdentity"));
+    assert_eq!(
+        mock.requests()[0].action().as_deref(),
+        Some("GetCallerIdentity")
+    );
 
     // 2. The emulator: signatures are checked, faults can be injected.
     let emulator = Emulator::new();

@@ -34,7 +34,7 @@
 //!
 //! let sent = transport.requests();
 //! assert_eq!(sent.len(), 2);
-//! assert_eq!(sent[0].action(), Some("GetCallerIdentity"));
+//! assert_eq!(sent[0].action().as_deref(), Some("GetCallerIdentity"));
 //! assert!(sent[0].header("authorization").is_some_and(|a| a.contains("AKIDTEST")));
 //! # Ok(())
 //! # }
@@ -143,10 +143,8 @@ impl SentRequest {
     }
 
     /// The `Action` parameter.
-    pub fn action(&self) -> Option<&str> {
-        self.body
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("Action="))
+    pub fn action(&self) -> Option<String> {
+        self.param("Action")
     }
 }
 

@@ -429,14 +429,6 @@ impl tower::Service<Uri> for ProxyConnector {
                 let connecting = tower::Service::call(&mut self.direct, destination);
                 Box::pin(async move { connecting.await.map_err(Into::into) })
             }
-            Some(intercept) if intercept.uri().scheme() == Some(&http::uri::Scheme::HTTPS) => {
-                Box::pin(async {
-                    Err(
-                        "an https:// proxy is not supported: its credentials would cross plain TCP"
-                            .into(),
-                    )
-                })
-            }
             Some(intercept) => {
                 let mut tunnel = Tunnel::new(intercept.uri().clone(), self.direct.clone());
                 if let Some(auth) = intercept.basic_auth() {

@@ -16,15 +16,7 @@ impl Emulated for GetSessionToken {
             input.serial_number.as_deref(),
             input.token_code.as_deref(),
         )?;
-        let is_root = matches!(caller.principal, Principal::Root { .. });
-        let duration = input
-            .duration_seconds
-            .unwrap_or(if is_root { ONE_HOUR } else { 43_200 });
-        if is_root && duration > ONE_HOUR {
-            return Err(ApiError::validation(
-                "The requested DurationSeconds exceeds the 1 hour limit for root credentials.",
-            ));
-        }
+        let duration = long_term_duration(caller, input.duration_seconds)?;
         let mut out = GetSessionTokenOutput::default();
         out.credentials = Some(em.issue(
             caller.principal.clone(),
@@ -46,15 +38,7 @@ impl Emulated for GetFederationToken {
         let caller = ctx.caller()?;
         let now = ctx.now;
         long_term_only(caller, "GetFederationToken")?;
-        let is_root = matches!(caller.principal, Principal::Root { .. });
-        let duration = input
-            .duration_seconds
-            .unwrap_or(if is_root { ONE_HOUR } else { 43_200 });
-        if is_root && duration > ONE_HOUR {
-            return Err(ApiError::validation(
-                "The requested DurationSeconds exceeds the 1 hour limit for root credentials.",
-            ));
-        }
+        let duration = long_term_duration(caller, input.duration_seconds)?;
         let packed = packed_size(
             input.policy.as_deref(),
             input.policy_arns.as_deref(),
@@ -77,4 +61,17 @@ impl Emulated for GetFederationToken {
         out.packed_policy_size = packed;
         Ok(out)
     }
+}
+
+/// The duration of a session for long-term keys: 12 hours by default, and at
+/// most one hour (the default too) for root credentials.
+fn long_term_duration(caller: &Caller, requested: Option<i32>) -> Result<i32, ApiError> {
+    let is_root = matches!(caller.principal, Principal::Root { .. });
+    let duration = requested.unwrap_or(if is_root { ONE_HOUR } else { 43_200 });
+    if is_root && duration > ONE_HOUR {
+        return Err(ApiError::validation(
+            "The requested DurationSeconds exceeds the 1 hour limit for root credentials.",
+        ));
+    }
+    Ok(duration)
 }

@@ -143,10 +143,7 @@ fn sign(
     // provider, a file or a server handed over can make aws-sigv4 fail on a
     // header value.
     sts_core::check::credentials(credentials).map_err(|e| {
-        sts_core::Error::new(
-            sts_core::ErrorKind::Credentials,
-            e.from_provider("the signing layer's provider"),
-        )
+        sts_core::Error::classified(e.from_provider("the signing layer's provider"))
     })?;
     sts_core::check::region(region.as_str())
         .map_err(|e| sts_core::Error::from(super::sign::error(e)))?;
